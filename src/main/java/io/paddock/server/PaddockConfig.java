@@ -1,0 +1,70 @@
+package io.paddock.server;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One server's configuration: the zoo.cfg keys ZooKeeper users know plus Paddock's own.
+ * {@link ConfigFile} reads it from conf/paddock.cfg.
+ *
+ * @param tickTime                 the basic time unit in ms (session timeouts, expiry buckets)
+ * @param initLimit                ticks a follower may take to connect and sync to the leader
+ * @param syncLimit                ticks a follower may lag behind the leader
+ * @param dataDir                  where the server keeps its data
+ * @param clientPort               the ZooKeeper-protocol port
+ * @param clientPortAddress        the address both client ports bind to
+ * @param httpPort                 the HTTP API's port
+ * @param minSessionTimeout        lower bound of negotiated session timeouts, ms (default 2×tickTime)
+ * @param maxSessionTimeout        upper bound, ms (default 20×tickTime)
+ * @param maxDataBytes             the largest znode data accepted (ZooKeeper's jute.maxbuffer)
+ * @param superDigest              "super:base64(sha1(super:password))", or null for no super user
+ * @param containerCheckIntervalMs how often empty containers and expired TTL nodes are removed
+ * @param eventWindow              watch events each session keeps for SSE resumption
+ * @param servers                  server.N lines by id (empty when standalone)
+ */
+public record PaddockConfig(
+        int tickTime,
+        int initLimit,
+        int syncLimit,
+        Path dataDir,
+        int clientPort,
+        String clientPortAddress,
+        int httpPort,
+        int minSessionTimeout,
+        int maxSessionTimeout,
+        int maxDataBytes,
+        String superDigest,
+        long containerCheckIntervalMs,
+        int eventWindow,
+        Map<Long, ServerSpec> servers) {
+
+    /** One {@code server.N=host:peerPort:electionPort[:observer]} line. */
+    public record ServerSpec(long id, String host, int peerPort, int electionPort, boolean observer) {
+    }
+
+    public static final int DEFAULT_TICK_TIME = 2000;
+    public static final int DEFAULT_MAX_DATA_BYTES = 1024 * 1024;
+
+    /** The defaults, as conf/paddock.cfg ships them, with the given data directory. */
+    public static PaddockConfig defaults(Path dataDir) {
+        return new PaddockConfig(DEFAULT_TICK_TIME, 10, 5, dataDir, 2181, "0.0.0.0", 8080,
+                2 * DEFAULT_TICK_TIME, 20 * DEFAULT_TICK_TIME, DEFAULT_MAX_DATA_BYTES, null, 5000, 1024,
+                Map.of());
+    }
+
+    public boolean standalone() {
+        return servers.isEmpty();
+    }
+
+    public PaddockConfig withPorts(int clientPort, int httpPort) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, servers);
+    }
+
+    public PaddockConfig withTickTime(int tickTime) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                2 * tickTime, 20 * tickTime, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
+                servers);
+    }
+}

@@ -1,0 +1,56 @@
+package io.paddock.server;
+
+import akka.NotUsed;
+import akka.stream.javadsl.Source;
+import io.paddock.tree.Op;
+
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What one Paddock server offers its client front ends (the HTTP API, the ZooKeeper wire
+ * protocol): sessions, requests, and each session's ordered stream of events. Front ends talk
+ * to the server only through this interface.
+ *
+ * <p>Every stage completes normally with a {@link Reply}; refusals are {@code OpResult.Error}
+ * results, never failed stages, except where a method says otherwise.
+ */
+public interface ServerGateway {
+
+    /** Session id 0: a request that acts for no session (no ephemerals, no watches). */
+    long NO_SESSION = 0L;
+
+    /**
+     * Opens a session. The requested timeout is negotiated into [2×tickTime, 20×tickTime] (or the
+     * configured min/max). The stage fails only when the server cannot take writes.
+     */
+    CompletionStage<SessionInfo> createSession(int requestedTimeoutMs);
+
+    /**
+     * Runs one request for a session (or {@link #NO_SESSION}). Requests of one session are
+     * answered in the order they were submitted. {@code clientAddress} is the client's IP, the
+     * identity the ip ACL scheme checks.
+     */
+    CompletionStage<Reply> submit(long sessionId, Op op, String clientAddress);
+
+    /** Keeps a session alive; SessionExpired when it is unknown. */
+    CompletionStage<Reply> heartbeat(long sessionId);
+
+    /** Closes a session, deleting its ephemerals; SessionExpired when it is unknown. */
+    CompletionStage<Reply> closeSession(long sessionId);
+
+    /** Adds an identity to a session (ZooKeeper's addauth); AuthFailed for an unknown scheme. */
+    CompletionStage<Reply> addAuth(long sessionId, String scheme, byte[] auth);
+
+    /**
+     * The session's events, in order: watch notifications, and a final state event when the session
+     * closes or expires. While the stream is open it keeps the session alive. With
+     * {@code lastEventZxid}, events after that zxid that the session still holds are replayed
+     * first, or one {@link SessionEvent.Resync} says they are no longer held. The stage fails with
+     * a {@code TreeException} (SessionExpired) when the session is unknown.
+     */
+    CompletionStage<Source<SessionEvent, NotUsed>> events(long sessionId, OptionalLong lastEventZxid);
+
+    /** What the server is and holds now. */
+    CompletionStage<ServerStatus> status();
+}
