@@ -1,0 +1,270 @@
+package io.paddock.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paddock.server.PaddockConfig.ServerSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileTest {
+
+    private static final String SOURCE = "conf/paddock.cfg";
+    private static final String DIGEST = "super:lK75jTNcA+U9vtVEw5vB51mj/w4=";
+
+    private static PaddockConfig parse(String... lines) throws ConfigException {
+        return ConfigFile.parse(List.of(lines), SOURCE);
+    }
+
+    private static ConfigException refused(String... lines) {
+        return assertThrows(ConfigException.class, () -> parse(lines));
+    }
+
+    /** The error names the file, the line and the key, in that order. */
+    private static void assertNames(ConfigException e, int line, String key) {
+        assertEquals(SOURCE, e.source());
+        assertEquals(line, e.line());
+        assertEquals(key, e.key());
+        String where = line > 0 ? SOURCE + ":" + line + ": " : SOURCE + ": ";
+        assertTrue(e.getMessage().startsWith(where + (key == null ? "" : key + ": ")), e.getMessage());
+    }
+
+    @Test
+    void shippedConfigParsesToTheDefaults() throws ConfigException {
+        PaddockConfig config = ConfigFile.load(Path.of("conf", "paddock.cfg"));
+        assertEquals(PaddockConfig.defaults(Path.of("./data")), config);
+        assertTrue(config.standalone());
+    }
+
+    @Test
+    void everyKeyIsParsed() throws ConfigException {
+        PaddockConfig config = parse(
+                "tickTime=1000",
+                "initLimit=7",
+                "syncLimit=3",
+                "dataDir=/var/lib/paddock",
+                "clientPort=2281",
+                "clientPortAddress=127.0.0.1",
+                "httpPort=8181",
+                "minSessionTimeout=3000",
+                "maxSessionTimeout=30000",
+                "maxDataBytes=4096",
+                "superDigest=" + DIGEST,
+                "containerCheckIntervalMs=250",
+                "eventWindow=64",
+                "server.1=10.0.0.1:2888:3888",
+                "server.2=10.0.0.2:2889:3889:participant",
+                "server.3=zk3.example.com:2890:3890:observer");
+        assertEquals(new PaddockConfig(1000, 7, 3, Path.of("/var/lib/paddock"), 2281, "127.0.0.1", 8181, 3000,
+                30000, 4096, DIGEST, 250, 64, Map.of(
+                        1L, new ServerSpec(1, "10.0.0.1", 2888, 3888, false),
+                        2L, new ServerSpec(2, "10.0.0.2", 2889, 3889, false),
+                        3L, new ServerSpec(3, "zk3.example.com", 2890, 3890, true))), config);
+        assertFalse(config.standalone());
+    }
+
+    @Test
+    void keysLeftOutTakeTheirDefaults() throws ConfigException {
+        assertEquals(PaddockConfig.defaults(Path.of("/data")), parse("dataDir=/data"));
+        assertNull(parse("dataDir=/data").superDigest());
+    }
+
+    @Test
+    void sessionTimeoutDefaultsFollowTickTimeWhereverItIsSet() throws ConfigException {
+        PaddockConfig config = parse("dataDir=/d", "tickTime=500");
+        assertEquals(1000, config.minSessionTimeout());
+        assertEquals(10000, config.maxSessionTimeout());
+        assertEquals(PaddockConfig.defaults(Path.of("/d")).withTickTime(500), config);
+    }
+
+    @Test
+    void commentsBlankLinesAndSurroundingWhitespaceAreIgnored() throws ConfigException {
+        PaddockConfig config = parse(
+                "# a comment",
+                "",
+                "   ",
+                "  # an indented comment",
+                "\ttickTime =  3000  ",
+                "dataDir= /d ");
+        assertEquals(3000, config.tickTime());
+        assertEquals(Path.of("/d"), config.dataDir());
+    }
+
+    @Test
+    void relativeDataDirStaysRelativeToTheWorkingDirectory() throws ConfigException {
+        Path dataDir = parse("dataDir=./data").dataDir();
+        assertFalse(dataDir.isAbsolute());
+        assertEquals(Path.of("").toAbsolutePath().resolve("data"), dataDir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void badNumberNamesFileLineAndKey() {
+        ConfigException e = refused("dataDir=/d", "", "# x", "", "", "", "tickTime=abc");
+        assertEquals("conf/paddock.cfg:7: tickTime: not a positive integer: 'abc'", e.getMessage());
+        assertNames(e, 7, "tickTime");
+    }
+
+    @Test
+    void everyNumericKeyRefusesZeroNegativesAndJunk() {
+        for (String key : List.of("tickTime", "initLimit", "syncLimit", "minSessionTimeout", "maxSessionTimeout",
+                "maxDataBytes", "containerCheckIntervalMs", "eventWindow")) {
+            for (String bad : List.of("0", "-5", "1.5", "ten", "99999999999999999999")) {
+                assertNames(refused("dataDir=/d", key + "=" + bad), 2, key);
+            }
+        }
+        assertNames(refused("dataDir=/d", "tickTime=3000000000"), 2, "tickTime");
+    }
+
+    @Test
+    void commentAfterAValueIsPartOfTheValueAsInZooCfg() {
+        ConfigException e = refused("dataDir=/d", "tickTime=2000 # ms");
+        assertEquals("conf/paddock.cfg:2: tickTime: not a positive integer: '2000 # ms'", e.getMessage());
+    }
+
+    @Test
+    void unknownKeyIsRefused() {
+        assertNames(refused("dataDir=/d", "4lw.commands.whitelist=*"), 2, "4lw.commands.whitelist");
+        assertNames(refused("ticktime=2000", "dataDir=/d"), 1, "ticktime");
+    }
+
+    @Test
+    void repeatedKeyIsRefusedAtItsSecondLine() {
+        ConfigException e = refused("dataDir=/d", "tickTime=2000", "tickTime=3000");
+        assertNames(e, 3, "tickTime");
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
+    void lineWithoutKeyOrValueIsRefused() {
+        assertNames(refused("dataDir=/d", "tickTime 2000"), 2, null);
+        assertNames(refused("dataDir=/d", "=2000"), 2, null);
+        assertNames(refused("dataDir=/d", "tickTime="), 2, "tickTime");
+        assertNames(refused("dataDir="), 1, "dataDir");
+    }
+
+    @Test
+    void missingDataDirIsRefused() {
+        ConfigException e = refused("tickTime=2000");
+        assertNames(e, 0, "dataDir");
+    }
+
+    @Test
+    void portsOutsideTheirRangeAreRefused() {
+        assertNames(refused("dataDir=/d", "clientPort=65536"), 2, "clientPort");
+        assertNames(refused("dataDir=/d", "clientPort=-1"), 2, "clientPort");
+        assertNames(refused("dataDir=/d", "httpPort=http"), 2, "httpPort");
+        assertNames(refused("dataDir=/d", "httpPort=100000"), 2, "httpPort");
+    }
+
+    @Test
+    void portZeroMeansAnyFreePort() throws ConfigException {
+        PaddockConfig config = parse("dataDir=/d", "clientPort=0", "httpPort=0");
+        assertEquals(0, config.clientPort());
+        assertEquals(0, config.httpPort());
+        assertEquals(65535, parse("dataDir=/d", "clientPort=65535").clientPort());
+    }
+
+    @Test
+    void clientPortAddressMustBeAHostOrAddress() throws ConfigException {
+        assertEquals("::", parse("dataDir=/d", "clientPortAddress=::").clientPortAddress());
+        assertEquals("localhost", parse("dataDir=/d", "clientPortAddress=localhost").clientPortAddress());
+        assertNames(refused("dataDir=/d", "clientPortAddress=local host"), 2, "clientPortAddress");
+        assertNames(refused("dataDir=/d", "clientPortAddress=a/b"), 2, "clientPortAddress");
+    }
+
+    @Test
+    void minSessionTimeoutAboveMaxIsRefused() {
+        assertNames(refused("dataDir=/d", "minSessionTimeout=50000", "maxSessionTimeout=40000"), 2,
+                "minSessionTimeout");
+        // Only max given, below the default min of 2 ticks.
+        assertNames(refused("dataDir=/d", "maxSessionTimeout=3000"), 2, "maxSessionTimeout");
+        // Only min given, above the default max of 20 ticks.
+        assertNames(refused("dataDir=/d", "minSessionTimeout=50000"), 2, "minSessionTimeout");
+    }
+
+    @Test
+    void equalSessionTimeoutBoundsAreAllowed() throws ConfigException {
+        PaddockConfig config = parse("dataDir=/d", "minSessionTimeout=9000", "maxSessionTimeout=9000");
+        assertEquals(9000, config.minSessionTimeout());
+        assertEquals(9000, config.maxSessionTimeout());
+    }
+
+    @Test
+    void superDigestMustBeSuperAndABase64Sha1WithoutBeingEchoed() throws ConfigException {
+        assertEquals(DIGEST, parse("dataDir=/d", "superDigest=" + DIGEST).superDigest());
+        for (String bad : List.of("admin:lK75jTNcA+U9vtVEw5vB51mj/w4=", "super:not*base64", "super:c2VjcmV0",
+                "lK75jTNcA+U9vtVEw5vB51mj/w4=", "super:")) {
+            ConfigException e = refused("dataDir=/d", "superDigest=" + bad);
+            assertNames(e, 2, "superDigest");
+            if (!bad.equals("super:")) {
+                assertFalse(e.getMessage().contains(bad), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void serverLinesGiveIdsHostsPortsAndRoles() throws ConfigException {
+        Map<Long, ServerSpec> servers = parse(
+                "dataDir=/d",
+                "server.3=[fe80::1]:2890:3890:OBSERVER",
+                "server.1=host-1:2888:3888",
+                "server.254=10.1.1.1:2889:3889:participant").servers();
+        assertEquals(List.of(1L, 3L, 254L), List.copyOf(servers.keySet()));
+        assertEquals(new ServerSpec(1, "host-1", 2888, 3888, false), servers.get(1L));
+        assertEquals(new ServerSpec(3, "fe80::1", 2890, 3890, true), servers.get(3L));
+        assertEquals(new ServerSpec(254, "10.1.1.1", 2889, 3889, false), servers.get(254L));
+    }
+
+    @Test
+    void serverIdMustBeFrom1To254() {
+        for (String id : List.of("0", "255", "-1", "x", "", "1.5", "99999999999")) {
+            assertNames(refused("dataDir=/d", "server." + id + "=h:2888:3888"), 2, "server." + id);
+        }
+    }
+
+    @Test
+    void serverIdGivenTwiceIsRefused() {
+        ConfigException e = refused("dataDir=/d", "server.1=a:2888:3888", "server.01=b:2888:3888");
+        assertNames(e, 3, "server.01");
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+        assertNames(refused("dataDir=/d", "server.1=a:2888:3888", "server.1=b:2888:3888"), 3, "server.1");
+    }
+
+    @Test
+    void malformedServerLinesAreRefused() {
+        for (String bad : List.of("h", "h:2888", "h:2888:3888:observer:x", ":2888:3888", "h:0:3888",
+                "h:2888:70000", "h:2888:2888", "h:2888:3888:leader", "h:2888:3888;2181", "[::1:2888:3888",
+                "h h:2888:3888")) {
+            assertNames(refused("dataDir=/d", "server.1=" + bad), 2, "server.1");
+        }
+    }
+
+    @Test
+    void ensembleOfOnlyObserversIsRefused() {
+        assertNames(refused("dataDir=/d", "server.2=a:2888:3888:observer", "server.1=b:2888:3888:observer"), 3,
+                "server.1");
+    }
+
+    @Test
+    void loadNamesTheFileInErrors(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bad.cfg");
+        Files.writeString(file, "dataDir=/d\nclientPort=x\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.load(file));
+        assertEquals(file + ":2: clientPort: not a port (0..65535): 'x'", e.getMessage());
+    }
+
+    @Test
+    void loadOfAMissingFileNamesIt(@TempDir Path dir) {
+        Path file = dir.resolve("missing.cfg");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": cannot read"), e.getMessage());
+    }
+}
