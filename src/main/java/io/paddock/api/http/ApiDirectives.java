@@ -1,0 +1,263 @@
+package io.paddock.api.http;
+
+import akka.http.javadsl.model.AttributeKeys;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.RemoteAddress;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import io.paddock.server.Reply;
+import io.paddock.server.ServerGateway;
+import io.paddock.tree.ErrorCode;
+import io.paddock.tree.OpResult;
+import io.paddock.tree.TreeException;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The request plumbing every route of the API shares: who is calling (session header, client
+ * address), the znode path in the URL, bounded request bodies, query flags, and answering with a
+ * stage whose every failure becomes the JSON error body.
+ */
+abstract class ApiDirectives extends AllDirectives {
+
+    static final String SESSION_HEADER = "Paddock-Session";
+
+    /** akka-http's header with the request target as received (akka.http.server.raw-request-uri-header). */
+    static final String RAW_URI_HEADER = "Raw-Request-URI";
+
+    /** How long a client may take to send a request body. */
+    private static final long BODY_TIMEOUT_MS = 20_000;
+
+    /** The limit for bodies that carry no znode data (sessions, auth, watches). */
+    static final long SMALL_BODY_BYTES = 64 * 1024;
+
+    /** Room for the JSON around base64 data: field names, mode, ACL entries. */
+    private static final long JSON_SLACK_BYTES = 64 * 1024;
+
+    protected final ServerGateway gateway;
+    protected final int maxDataBytes;
+
+    ApiDirectives(ServerGateway gateway, int maxDataBytes) {
+        this.gateway = gateway;
+        this.maxDataBytes = maxDataBytes;
+    }
+
+    /**
+     * Who a request acts for: its session ({@link ServerGateway#NO_SESSION} without the header)
+     * and the client's IP address, the identity ip ACLs check.
+     */
+    record Caller(long sessionId, String address) {
+        boolean hasSession() {
+            return sessionId != ServerGateway.NO_SESSION;
+        }
+
+        /** The session, or 400 naming the header when the request needs one and has none. */
+        long requireSession(String what) {
+            if (!hasSession()) {
+                throw ApiException.badInput(null, what + " needs the " + SESSION_HEADER + " header");
+            }
+            return sessionId;
+        }
+    }
+
+    /** A request body read whole, within its limit. */
+    record Body(boolean octetStream, byte[] bytes) {
+    }
+
+    /**
+     * The caller of this request. The address is the connection's remote address, not
+     * X-Forwarded-For as akka-http's extractClientIP prefers: a header any client can write must
+     * not satisfy an ip ACL.
+     */
+    Route caller(Function<Caller, Route> inner) {
+        return optionalHeaderValueByName(SESSION_HEADER, header -> {
+            long sessionId = header.map(h -> HexIds.parseSessionId(h, "the " + SESSION_HEADER + " header"))
+                    .orElse(ServerGateway.NO_SESSION);
+            return optionalAttribute(AttributeKeys.remoteAddress,
+                    remote -> inner.apply(new Caller(sessionId, remote.map(ApiDirectives::address).orElse(""))));
+        });
+    }
+
+    private static String address(RemoteAddress remote) {
+        return remote.getAddress().map(InetAddress::getHostAddress).orElse("");
+    }
+
+    /**
+     * The znode path that follows {@code prefix} (the URL path the enclosing directives matched,
+     * e.g. "/v1/znodes"). akka-http removes "." and ".." segments while parsing a URL, so the path
+     * is taken from the request as the client sent it (the Raw-Request-URI header, which
+     * {@link HttpApi#bind} turns on) and the server judges those segments as ZooKeeper does:
+     * {@code DELETE /v1/znodes/a/..?recursive=true} must never mean the root. A prefix match that
+     * ends inside a segment ("/v1/znodesX") is not this endpoint and is rejected.
+     */
+    Route znodePath(String prefix, Function<String, Route> inner) {
+        return extractUnmatchedPath(rest -> {
+            if (!rest.isEmpty() && !rest.startsWith("/")) {
+                return reject();
+            }
+            return optionalHeaderValueByName(RAW_URI_HEADER, raw ->
+                    inner.apply(ZnodePaths.fromUrl(raw.map(r -> ZnodePaths.rawRest(r, prefix)).orElse(rest))));
+        });
+    }
+
+    /** The body limit for requests that carry znode data: base64 of maxDataBytes plus JSON. */
+    long dataBodyLimit() {
+        return ((maxDataBytes + 2L) / 3) * 4 + JSON_SLACK_BYTES;
+    }
+
+    /**
+     * Reads the body whole, at most {@code limitBytes} (413 beyond), then answers with the handler.
+     * The route's own size limit replaces akka-http's global max-content-length.
+     */
+    Route body(long limitBytes, Function<Body, CompletionStage<HttpResponse>> handler) {
+        return withSizeLimit(limitBytes, () -> extractRequestEntity(entity -> extractMaterializer(mat -> respond(() -> {
+            // A declared length over the limit is refused before reading anything.
+            if (entity.getContentLengthOption().orElse(0) > limitBytes) {
+                throw tooLargeBody(limitBytes);
+            }
+            return entity.toStrict(BODY_TIMEOUT_MS, mat).thenCompose(strict -> {
+                byte[] bytes = strict.getData().toArray();
+                if (bytes.length > limitBytes) {
+                    throw tooLargeBody(limitBytes);
+                }
+                return handler.apply(new Body(isOctetStream(entity), bytes));
+            });
+        }))));
+    }
+
+    static ApiException tooLargeBody(long limitBytes) {
+        return ApiException.tooLarge(null, "the request body is over the limit of " + limitBytes + " bytes");
+    }
+
+    private static boolean isOctetStream(HttpEntity entity) {
+        return entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM);
+    }
+
+    /**
+     * Completes with the response the work produces; a refusal thrown while building it or a
+     * failed stage becomes the JSON error response.
+     */
+    Route respond(Supplier<CompletionStage<HttpResponse>> work) {
+        CompletionStage<HttpResponse> stage;
+        try {
+            stage = work.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.completedFuture(ApiErrors.fromThrowable(e));
+        }
+        return completeWithFuture(stage.exceptionally(ApiErrors::fromThrowable));
+    }
+
+    /**
+     * A call to the server whose failure (the stage failing, or the call throwing) means the
+     * server cannot serve it now: 503, or the status of the TreeException it failed with.
+     */
+    static <T> CompletionStage<T> call(Supplier<CompletionStage<T>> request) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        CompletionStage<T> stage;
+        try {
+            stage = request.get();
+        } catch (RuntimeException e) {
+            out.completeExceptionally(serverFailure(e));
+            return out;
+        }
+        stage.whenComplete((value, failure) -> {
+            if (failure == null) {
+                out.complete(value);
+            } else {
+                out.completeExceptionally(serverFailure(failure));
+            }
+        });
+        return out;
+    }
+
+    static ApiException serverFailure(Throwable t) {
+        Throwable c = ApiErrors.unwrap(t);
+        if (c instanceof ApiException e) {
+            return e;
+        }
+        if (c instanceof TreeException e) {
+            return new ApiException(ApiErrors.statusFor(e.code()), e.code(), e.path(),
+                    ApiErrors.messageOf(e.code(), e.path(), e.getMessage()));
+        }
+        if (c instanceof TimeoutException) {
+            // An ask that timed out: the request may or may not have taken effect.
+            return new ApiException(503, ErrorCode.OPERATION_TIMEOUT, null,
+                    "the server did not answer in time; the request may or may not have taken effect");
+        }
+        return new ApiException(503, ErrorCode.CONNECTION_LOSS, null,
+                "the server cannot serve this request now (" + c.getClass().getSimpleName() + ")");
+    }
+
+    /**
+     * The response for a server's reply: the JSON error for a refusal, else {@code ok} of the
+     * expected result. Any other result is a fault (500).
+     */
+    static <T extends OpResult> HttpResponse answer(Reply reply, Class<T> expected, String path,
+                                                    Function<T, HttpResponse> ok) {
+        OpResult result = reply.result();
+        if (result instanceof OpResult.Error e) {
+            return ApiErrors.of(e, path);
+        }
+        if (expected.isInstance(result)) {
+            return ok.apply(expected.cast(result));
+        }
+        throw new IllegalStateException("the server answered " + (result == null ? "null" : result.getClass().getSimpleName())
+                + " where " + expected.getSimpleName() + " was expected");
+    }
+
+    // ---- query parameters ----------------------------------------------------------------
+
+    /** A boolean flag: absent is false; "?raw" alone or "=true" is true; "=false" is false. */
+    static boolean flag(Map<String, String> query, String name) {
+        String v = query.get(name);
+        if (v == null) {
+            return false;
+        }
+        return switch (v) {
+            case "", "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badInput(null, "query parameter \"" + name + "\" must be true or false, not \""
+                    + ApiException.clip(v) + "\"");
+        };
+    }
+
+    static OptionalInt intParam(Map<String, String> query, String name) {
+        String v = query.get(name);
+        if (v == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            throw ApiException.badInput(null, "query parameter \"" + name + "\" must be an integer, not \""
+                    + ApiException.clip(v) + "\"");
+        }
+    }
+
+    static OptionalLong longParam(Map<String, String> query, String name) {
+        String v = query.get(name);
+        if (v == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw ApiException.badInput(null, "query parameter \"" + name + "\" must be an integer, not \""
+                    + ApiException.clip(v) + "\"");
+        }
+    }
+
+    static HttpResponse noContent() {
+        return HttpResponse.create().withStatus(204);
+    }
+}

@@ -1,0 +1,120 @@
+package io.paddock.api.http;
+
+import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.Location;
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paddock.server.Reply;
+import io.paddock.server.ServerGateway;
+import io.paddock.tree.OpResult;
+
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * Sessions: {@code POST /v1/sessions} opens one; {@code /v1/sessions/{id}/heartbeat} keeps it
+ * alive, {@code DELETE /v1/sessions/{id}} closes it, {@code /auth} adds an identity (addauth), and
+ * {@code GET /v1/sessions/{id}/events} streams its watch events as Server-Sent Events.
+ */
+final class SessionRoutes extends ApiDirectives {
+
+    /** The timeout asked for when the body names none (what zkCli asks for). */
+    static final int DEFAULT_TIMEOUT_MS = 30_000;
+
+    static final String LAST_EVENT_ID = "Last-Event-ID";
+
+    SessionRoutes(ServerGateway gateway, int maxDataBytes) {
+        super(gateway, maxDataBytes);
+    }
+
+    /** The routes below /v1. */
+    Route route() {
+        return pathPrefix("sessions", () -> concat(
+                pathEndOrSingleSlash(() -> post(this::open)),
+                pathPrefix(PathMatchers.segment(), idText -> concat(
+                        pathEndOrSingleSlash(() -> delete(() -> close(idText))),
+                        path("heartbeat", () -> post(() -> heartbeat(idText))),
+                        path("auth", () -> post(() -> auth(idText))),
+                        path("events", () -> get(() -> events(idText)))))));
+    }
+
+    private static long sessionId(String idText) {
+        return HexIds.parseSessionId(idText, "the session id in the URL");
+    }
+
+    private Route open() {
+        return body(SMALL_BODY_BYTES, b -> {
+            JsonFields f = JsonFields.parseBody(b.bytes(), Set.of("timeoutMs"));
+            int timeoutMs = f.integer("timeoutMs").orElse(DEFAULT_TIMEOUT_MS);
+            if (timeoutMs <= 0) {
+                throw ApiException.badInput(null, "\"timeoutMs\" must be greater than 0, not " + timeoutMs);
+            }
+            return call(() -> gateway.createSession(timeoutMs)).thenApply(info -> {
+                ObjectNode n = JsonModel.object();
+                n.put("sessionId", HexIds.hex(info.sessionId()));
+                n.put("timeoutMs", info.timeoutMs());
+                return JsonModel.response(201, n)
+                        .addHeader(Location.create("/v1/sessions/" + HexIds.hex(info.sessionId())));
+            });
+        });
+    }
+
+    private Route heartbeat(String idText) {
+        return respond(() -> {
+            long id = sessionId(idText);
+            return done(call(() -> gateway.heartbeat(id)), r -> {
+                ObjectNode n = JsonModel.object();
+                n.put("sessionId", HexIds.hex(id));
+                return JsonModel.ok(n);
+            });
+        });
+    }
+
+    private Route close(String idText) {
+        return respond(() -> {
+            long id = sessionId(idText);
+            return done(call(() -> gateway.closeSession(id)), r -> noContent());
+        });
+    }
+
+    private Route auth(String idText) {
+        return body(SMALL_BODY_BYTES, b -> {
+            long id = sessionId(idText);
+            JsonFields f = JsonFields.parseBody(b.bytes(), Set.of("scheme", "auth"));
+            String scheme = f.requiredString("scheme");
+            byte[] auth = f.requiredString("auth").getBytes(StandardCharsets.UTF_8);
+            return done(call(() -> gateway.addAuth(id, scheme, auth)), r -> {
+                ObjectNode n = JsonModel.object();
+                n.put("sessionId", HexIds.hex(id));
+                n.put("scheme", scheme);
+                return JsonModel.ok(n);
+            });
+        });
+    }
+
+    private static CompletionStage<HttpResponse> done(CompletionStage<Reply> reply,
+                                                      Function<OpResult, HttpResponse> ok) {
+        return reply.thenApply(r -> answer(r, OpResult.class, null, ok));
+    }
+
+    /**
+     * The event stream. An unknown session answers 410 before any stream starts; a
+     * Last-Event-ID ("0x…" or decimal) resumes after that zxid.
+     */
+    private Route events(String idText) {
+        long id = sessionId(idText);
+        return optionalHeaderValueByName(LAST_EVENT_ID, last -> {
+            OptionalLong lastZxid = last.isPresent()
+                    ? OptionalLong.of(HexIds.parse(last.get(), "the " + LAST_EVENT_ID + " header"))
+                    : OptionalLong.empty();
+            return onComplete(call(() -> gateway.events(id, lastZxid)), outcome -> outcome.isSuccess()
+                    ? completeOK(SseEvents.stream(outcome.get()), EventStreamMarshalling.toEventStream())
+                    : complete(ApiErrors.fromThrowable(outcome.failed().get())));
+        });
+    }
+}

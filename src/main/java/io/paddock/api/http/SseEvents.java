@@ -1,0 +1,68 @@
+package io.paddock.api.http;
+
+import akka.NotUsed;
+import akka.http.javadsl.model.sse.ServerSentEvent;
+import akka.stream.javadsl.Source;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paddock.server.SessionEvent;
+import io.paddock.tree.EventType;
+import io.paddock.tree.WatchedEvent;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A session's events as Server-Sent Events. A watch notification is named by ZooKeeper's event
+ * type (NodeCreated, …) with data {"type","path","zxid"}; a Resync is named "Resync"; the session's
+ * end is named "Session" with data {"type":"None","state","zxid"} and ends the stream. Every event's
+ * SSE id is its zxid in hex, which a reconnecting client sends back as Last-Event-ID.
+ */
+final class SseEvents {
+
+    /** Comment lines sent while idle, so proxies and clients keep the connection open. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+
+    private SseEvents() {
+    }
+
+    static Source<ServerSentEvent, NotUsed> stream(Source<SessionEvent, NotUsed> events) {
+        return stream(events, KEEP_ALIVE);
+    }
+
+    /** The events as SSE, ending with the session's end, with a keep-alive after each idle {@code keepAlive}. */
+    static Source<ServerSentEvent, NotUsed> stream(Source<SessionEvent, NotUsed> events, Duration keepAlive) {
+        return events
+                .takeWhile(e -> !(e instanceof SessionEvent.State), true)
+                .map(SseEvents::toSse)
+                .keepAlive(keepAlive, ServerSentEvent::heartbeat);
+    }
+
+    static ServerSentEvent toSse(SessionEvent event) {
+        ObjectNode data = JsonModel.object();
+        String name;
+        long zxid;
+        if (event instanceof SessionEvent.Watch w) {
+            WatchedEvent e = w.event();
+            name = e.type().name();
+            zxid = e.zxid();
+            data.put("type", name);
+            data.put("path", e.path());
+            data.put("zxid", HexIds.hex(zxid));
+        } else if (event instanceof SessionEvent.Resync r) {
+            name = "Resync";
+            zxid = r.zxid();
+            data.put("type", name);
+            data.put("zxid", HexIds.hex(zxid));
+        } else {
+            SessionEvent.State s = (SessionEvent.State) event;
+            name = "Session";
+            zxid = s.zxid();
+            data.put("type", EventType.None.name());
+            data.put("state", s.state());
+            data.put("zxid", HexIds.hex(zxid));
+        }
+        return ServerSentEvent.create(JsonModel.compact(data), Optional.of(name), Optional.of(HexIds.hex(zxid)),
+                OptionalInt.empty());
+    }
+}

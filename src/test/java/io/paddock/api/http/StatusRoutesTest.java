@@ -1,0 +1,42 @@
+package io.paddock.api.http;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class StatusRoutesTest {
+
+    static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = new ApiClient();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        api.close();
+    }
+
+    @Test
+    void statusAnswersTheServersStateWithAHexZxid() {
+        HttpResponse<String> r = api.send("GET", "/v1/status", null);
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"mode\":\"standalone\",\"serverId\":0,\"zxid\":\"0x10000002a\",\"nodeCount\":5,"
+                + "\"sessionCount\":2,\"watchCount\":3,\"version\":\"0.1.0\"}\n", r.body());
+    }
+
+    @Test
+    void healthAnswersOkWithoutAskingTheServer() {
+        api.gateway.reset();
+        api.gateway.fail(new IllegalStateException("busy"), true);
+        HttpResponse<String> r = api.send("GET", "/health", null);
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"status\":\"ok\"}\n", r.body());
+        api.gateway.reset();
+    }
+}
