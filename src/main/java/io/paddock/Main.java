@@ -1,0 +1,301 @@
+package io.paddock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.paddock.server.ConfigException;
+import io.paddock.server.ConfigFile;
+import io.paddock.server.PaddockConfig;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The one entry point, {@code bin/paddock <command>}. Exit status: 0 success, 1 the command
+ * failed (the server could not start or stopped on its own, nothing answered), 2 bad usage or
+ * bad configuration.
+ */
+public final class Main {
+
+    /** Where bin/paddock says the configuration lives (conf/ of the installation). */
+    static final String CONF_DIR_PROPERTY = "paddock.confDir";
+
+    /**
+     * Written into dataDir by a running server: its HTTP port, so that {@code status} finds a
+     * server whose httpPort is 0 (a free port chosen at start). ZooKeeper keeps its pid file there.
+     */
+    static final String PORT_FILE = "paddock-http.port";
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private static final String USAGE_TEXT = """
+            Usage: paddock <command> [arguments]
+
+            Commands:
+              server [config]   run a server in the foreground until SIGTERM (default config: conf/paddock.cfg)
+              status [config]   show what the server of that config is and holds (mode, zxid, nodes, sessions)
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0) {
+            System.err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "server":
+                return withConfig(rest, Main::server);
+            case "status":
+                return withConfig(rest, Main::status);
+            case "help", "-h", "--help":
+                System.out.print(USAGE_TEXT);
+                return OK;
+            default:
+                System.err.println("paddock: unknown command '" + args[0] + "'");
+                System.err.print(USAGE_TEXT);
+                return USAGE;
+        }
+    }
+
+    private interface Command {
+        int run(Path configFile, PaddockConfig config);
+    }
+
+    private static int withConfig(String[] args, Command command) {
+        if (args.length > 1) {
+            System.err.println("paddock: too many arguments: " + String.join(" ", args));
+            System.err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        Path configFile = args.length == 1 ? Path.of(args[0]) : confDir().resolve("paddock.cfg");
+        PaddockConfig config;
+        try {
+            config = ConfigFile.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return USAGE;
+        }
+        return command.run(configFile, config);
+    }
+
+    private static Path confDir() {
+        return Path.of(System.getProperty(CONF_DIR_PROPERTY, "conf"));
+    }
+
+    // ---- server ------------------------------------------------------------------------------
+
+    private static int server(Path configFile, PaddockConfig config) {
+        if (!config.standalone()) {
+            // Refuse rather than silently run standalone with a configuration meant for an ensemble.
+            System.err.println(configFile + ": server.N lines configure an ensemble, which this version"
+                    + " cannot run yet; remove them to run a standalone server");
+            return USAGE;
+        }
+        Config akkaConfig;
+        try {
+            akkaConfig = akkaConfig(confDir().resolve("application.conf"));
+        } catch (com.typesafe.config.ConfigException e) {
+            System.err.println(e.getMessage());
+            return USAGE;
+        }
+
+        // Logging is set up here, on this thread, before Akka's threads log concurrently (which
+        // makes SLF4J replay their first lines with a warning on stderr).
+        LoggerFactory.getLogger(Main.class).info("Starting a standalone server with {}", configFile);
+
+        CompletableFuture<String> stopRequested = new CompletableFuture<>();
+        stopOn("TERM", stopRequested);
+        stopOn("INT", stopRequested);
+
+        PaddockNode node;
+        try {
+            Files.createDirectories(config.dataDir());
+            node = PaddockNode.start(config, akkaConfig);
+        } catch (Exception e) {
+            System.err.println("Paddock could not start: " + describe(e));
+            return FAILED;
+        }
+        InetSocketAddress http = node.httpAddress();
+        Path portFile = config.dataDir().resolve(PORT_FILE);
+        try {
+            Files.writeString(portFile, http.getPort() + "\n");
+        } catch (IOException e) {
+            node.close();
+            System.err.println("Paddock could not write " + portFile + ": " + describe(e));
+            return FAILED;
+        }
+        // The configured address, not the bound one: a JVM reports a wildcard bind as "0:0:0:0:0:0:0:0".
+        System.out.println("Paddock standalone: HTTP API on http://" + bracketed(config.clientPortAddress()) + ":"
+                + http.getPort() + ", data in " + config.dataDir());
+        System.out.flush();
+
+        CompletableFuture.anyOf(stopRequested, node.whenTerminated().toCompletableFuture()).join();
+        int status;
+        if (stopRequested.isDone()) {
+            System.out.println("Paddock stopping (" + stopRequested.join() + ")");
+            node.close();
+            System.out.println("Paddock stopped");
+            status = OK;
+        } else {
+            System.err.println("Paddock stopped on its own (see the log above)");
+            status = FAILED;
+        }
+        try {
+            Files.deleteIfExists(portFile);
+        } catch (IOException e) {
+            System.err.println("Paddock could not remove " + portFile + ": " + describe(e));
+        }
+        return status;
+    }
+
+    /**
+     * Handles the signal on a plain thread instead of letting the JVM run its shutdown hooks:
+     * after a signal-initiated shutdown the JVM exits with 128+signal (143 for SIGTERM), while
+     * supervisors and container runtimes read a clean stop as status 0. Main stops the node (Akka's
+     * CoordinatedShutdown) and exits 0 itself. The JVM's own handling stays for other signals.
+     */
+    private static void stopOn(String signal, CompletableFuture<String> stopRequested) {
+        try {
+            Signal.handle(new Signal(signal), s -> stopRequested.complete("SIG" + s.getName()));
+        } catch (IllegalArgumentException e) {
+            // Signal handling is off (-Xrs): the signal's default action applies, as the user asked.
+        }
+    }
+
+    /**
+     * The Akka settings: conf/application.conf on top of the defaults built into the jar
+     * (application.conf), then Akka's reference.conf; -D system properties override all of them.
+     */
+    static Config akkaConfig(Path overrides) {
+        Config base = ConfigFactory.parseResourcesAnySyntax("application");
+        Config user = Files.isRegularFile(overrides)
+                ? ConfigFactory.parseFile(overrides.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+                : ConfigFactory.empty();
+        return ConfigFactory.load(user.withFallback(base));
+    }
+
+    private static String bracketed(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    // ---- status ------------------------------------------------------------------------------
+
+    private static int status(Path configFile, PaddockConfig config) {
+        PrintStream out = System.out;
+        out.println("Using config: " + configFile);
+        int port;
+        try {
+            port = httpPort(config);
+        } catch (UncheckedIOException e) {
+            Path portFile = config.dataDir().resolve(PORT_FILE);
+            System.err.println("httpPort is 0 in " + configFile + ", so the port is read from " + portFile + ", but "
+                    + (e.getCause() instanceof NoSuchFileException ? "there is no such file"
+                            : "it cannot be read: " + describe(e.getCause()))
+                    + ". Is the server running?");
+            return FAILED;
+        }
+        URI uri = URI.create("http://" + loopbackIfWildcard(config.clientPortAddress()) + ":" + port + "/v1/status");
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            System.err.println("Error contacting service at " + uri + ": nothing answers. It is probably not running.");
+            return FAILED;
+        } catch (HttpTimeoutException e) {
+            System.err.println("Error contacting service at " + uri + ": no answer within the timeout.");
+            return FAILED;
+        } catch (IOException e) {
+            System.err.println("Error contacting service at " + uri + ": " + describe(e));
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FAILED;
+        }
+        if (response.statusCode() != 200) {
+            System.err.println("The server at " + uri + " answered HTTP " + response.statusCode() + ": "
+                    + response.body());
+            return FAILED;
+        }
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(response.body());
+        } catch (IOException e) {
+            System.err.println("The server at " + uri + " answered something that is not JSON: " + response.body());
+            return FAILED;
+        }
+        out.println("Mode: " + json.path("mode").asText("unknown"));
+        out.println("Zxid: " + zxid(json.path("zxid")));
+        out.println("Nodes: " + json.path("nodeCount").asText("?"));
+        out.println("Sessions: " + json.path("sessionCount").asText("?"));
+        out.println("Watches: " + json.path("watchCount").asText("?"));
+        return OK;
+    }
+
+    private static int httpPort(PaddockConfig config) {
+        if (config.httpPort() != 0) {
+            return config.httpPort();
+        }
+        try {
+            return Integer.parseInt(Files.readString(config.dataDir().resolve(PORT_FILE)).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NumberFormatException e) {
+            throw new UncheckedIOException(new IOException("not a port number", e));
+        }
+    }
+
+    private static String loopbackIfWildcard(String address) {
+        if (address == null || address.isEmpty() || address.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (address.equals("::") || address.equals("0:0:0:0:0:0:0:0")) {
+            return "[::1]";
+        }
+        return bracketed(address);
+    }
+
+    /** zxids are shown in hex, as ZooKeeper shows them; the API may send a number or a hex string. */
+    private static String zxid(JsonNode zxid) {
+        return zxid.isNumber() ? "0x" + Long.toHexString(zxid.asLong()) : zxid.asText("?");
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException
+                || cause instanceof UncheckedIOException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}

@@ -1,0 +1,121 @@
+package io.paddock;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.paddock.api.http.HttpApi;
+import io.paddock.server.ActorGateway;
+import io.paddock.server.PaddockConfig;
+import io.paddock.server.ServerGateway;
+import io.paddock.server.SessionTracker;
+import io.paddock.server.TreeActor;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running Paddock server: its actor system, the server's actors, and its HTTP API. This is
+ * what {@code bin/paddock server} runs, what tests start, and what an Akka application can embed.
+ */
+public final class PaddockNode implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private record Actors(ActorRef<TreeActor.Command> tree, ActorRef<SessionTracker.Command> tracker) {
+    }
+
+    private final ActorSystem<Void> system;
+    private final ServerGateway gateway;
+    private final ServerBinding httpBinding;
+
+    private PaddockNode(ActorSystem<Void> system, ServerGateway gateway, ServerBinding httpBinding) {
+        this.system = system;
+        this.gateway = gateway;
+        this.httpBinding = httpBinding;
+    }
+
+    public static PaddockNode start(PaddockConfig config) throws Exception {
+        return start(config, ConfigFactory.load());
+    }
+
+    /** Starts a node with the given Akka configuration (application.conf overrides). */
+    public static PaddockNode start(PaddockConfig config, Config akkaConfig) throws Exception {
+        long serverId = 0; // a standalone server is server 0, as in ZooKeeper
+        CompletableFuture<Actors> actors = new CompletableFuture<>();
+        ActorSystem<Void> system = ActorSystem.create(guardian(config, serverId, actors), "paddock", akkaConfig);
+        try {
+            Actors a = actors.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ServerGateway gateway = new ActorGateway(system, a.tree(), a.tracker(), config.eventWindow());
+            ServerBinding binding = new HttpApi(gateway, config, system)
+                    .bind(config.clientPortAddress(), config.httpPort())
+                    .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
+                    () -> binding.unbind().thenApply(x -> Done.getInstance()));
+            return new PaddockNode(system, gateway, binding);
+        } catch (Exception e) {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * Spawns the server's actors. If one of them stops, the server can no longer keep its
+     * promises, so the whole node stops rather than serve half-alive.
+     */
+    private static Behavior<Void> guardian(PaddockConfig config, long serverId, CompletableFuture<Actors> ready) {
+        return Behaviors.setup(ctx -> {
+            ActorRef<TreeActor.Command> tree =
+                    ctx.spawn(TreeActor.create(config, serverId, System::currentTimeMillis), "tree");
+            ActorRef<SessionTracker.Command> tracker =
+                    ctx.spawn(SessionTracker.create(config, serverId, tree, System::currentTimeMillis), "sessions");
+            ctx.watch(tree);
+            ctx.watch(tracker);
+            ready.complete(new Actors(tree, tracker));
+            return Behaviors.<Void>receive(Void.class)
+                    .onSignal(Terminated.class, t -> {
+                        ctx.getLog().error("{} stopped; stopping the server", t.getRef().path().name());
+                        ctx.getSystem().terminate();
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    public ServerGateway gateway() {
+        return gateway;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return httpBinding.localAddress();
+    }
+
+    public ActorSystem<?> system() {
+        return system;
+    }
+
+    public CompletionStage<Done> whenTerminated() {
+        return system.getWhenTerminated();
+    }
+
+    /** Stops the node gracefully and waits until it has stopped. */
+    @Override
+    public void close() {
+        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the node did not stop within " + START_TIMEOUT, e);
+        }
+    }
+}
