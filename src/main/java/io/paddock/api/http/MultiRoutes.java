@@ -66,7 +66,7 @@ final class MultiRoutes extends ApiDirectives {
         for (int i = 0; i < results.size(); i++) {
             OpResult r = results.get(i);
             ObjectNode n = out.addObject();
-            n.put("op", i < ops.size() ? OpJson.opName(ops.get(i)) : opName(r));
+            n.put("op", OpJson.opName(ops.get(i)));
             if (r instanceof OpResult.Created c) {
                 n.put("path", c.path());
                 n.set("stat", JsonModel.stat(c.stat()));
@@ -77,19 +77,6 @@ final class MultiRoutes extends ApiDirectives {
         ObjectNode body = JsonModel.object();
         body.set("results", out);
         return JsonModel.ok(body);
-    }
-
-    private static String opName(OpResult r) {
-        if (r instanceof OpResult.Created) {
-            return "create";
-        }
-        if (r instanceof OpResult.StatResult) {
-            return "setData";
-        }
-        if (r instanceof OpResult.Deleted) {
-            return "delete";
-        }
-        return "check";
     }
 
     private static HttpResponse failure(List<Op> ops, List<OpResult> results, OpResult.Error first) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.tree.ErrorCode;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.TreeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,25 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every kind of bad input gets a 4xx JSON error naming the problem, and the server goes on. */
-class BadInputTest {
-
-    static ApiClient api;
-    ScriptedGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiClient();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
+class BadInputTest extends ScriptedApiTest {
 
     @BeforeEach
-    void reset() {
-        gw = api.gateway;
-        gw.reset();
+    void answerCreated() {
         gw.answer(op -> new OpResult.Created("/a", STAT));
     }
 

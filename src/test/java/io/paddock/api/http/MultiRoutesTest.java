@@ -6,9 +6,6 @@ import io.paddock.tree.CreateMode;
 import io.paddock.tree.ErrorCode;
 import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -22,26 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MultiRoutesTest {
-
-    static ApiClient api;
-    ScriptedGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiClient();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        gw = api.gateway;
-        gw.reset();
-    }
+class MultiRoutesTest extends ScriptedApiTest {
 
     static final String FOUR_OPS = "{\"ops\":["
             + "{\"op\":\"create\",\"path\":\"/m/a\",\"data\":\"" + Base64.getEncoder().encodeToString(new byte[]{1, 2})

@@ -8,9 +8,6 @@ import io.paddock.tree.EventType;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.TreeException;
 import io.paddock.tree.WatchedEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -29,26 +26,7 @@ import static io.paddock.api.http.ApiClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SessionRoutesTest {
-
-    static ApiClient api;
-    ScriptedGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiClient();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        gw = api.gateway;
-        gw.reset();
-    }
+class SessionRoutesTest extends ScriptedApiTest {
 
     @Test
     void createSessionAnswers201WithHexIdAndTheNegotiatedTimeout() {

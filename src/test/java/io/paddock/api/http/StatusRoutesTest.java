@@ -1,26 +1,12 @@
 package io.paddock.api.http;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class StatusRoutesTest {
-
-    static ApiClient api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiClient();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
+class StatusRoutesTest extends ScriptedApiTest {
 
     @Test
     void statusAnswersTheServersStateWithAHexZxid() {

@@ -5,9 +5,6 @@ import io.paddock.tree.ErrorCode;
 import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.WatchKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -19,26 +16,7 @@ import static io.paddock.api.http.ZnodeRoutesTest.SESSION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class WatchRoutesTest {
-
-    static ApiClient api;
-    ScriptedGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiClient();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        gw = api.gateway;
-        gw.reset();
-    }
+class WatchRoutesTest extends ScriptedApiTest {
 
     @Test
     void addWatchMapsBothPersistentModes() {

@@ -9,9 +9,6 @@ import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.Perms;
 import io.paddock.tree.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -29,30 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ZnodeRoutesTest {
+class ZnodeRoutesTest extends ScriptedApiTest {
 
     static final Stat STAT = new Stat(0x100000002L, 0x100000003L, 1000, 2000, 1, 2, 0, 0xCAFE00000001L, 3, 0,
             0x100000004L);
     static final String SESSION = "0xcafe00000001";
-
-    static ApiClient api;
-    ScriptedGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiClient();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        gw = api.gateway;
-        gw.reset();
-    }
 
     static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
