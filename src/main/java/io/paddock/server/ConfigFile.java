@@ -103,7 +103,7 @@ public final class ConfigFile {
             }
             return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress,
                     httpPort, min, max, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
-                    Collections.unmodifiableSortedMap(servers));
+                    Collections.unmodifiableSortedMap(servers), PaddockConfig.Storage.DEFAULTS);
         }
 
         private void readLine(int line, String text) throws ConfigException {

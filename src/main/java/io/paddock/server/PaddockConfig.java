@@ -21,6 +21,7 @@ import java.util.Map;
  * @param containerCheckIntervalMs how often empty containers and expired TTL nodes are removed
  * @param eventWindow              watch events each session keeps for SSE resumption
  * @param servers                  server.N lines by id (empty when standalone)
+ * @param storage                  the transaction log's and snapshots' settings
  */
 public record PaddockConfig(
         int tickTime,
@@ -36,10 +37,33 @@ public record PaddockConfig(
         String superDigest,
         long containerCheckIntervalMs,
         int eventWindow,
-        Map<Long, ServerSpec> servers) {
+        Map<Long, ServerSpec> servers,
+        Storage storage) {
 
     /** One {@code server.N=host:peerPort:electionPort[:observer]} line. */
     public record ServerSpec(long id, String host, int peerPort, int electionPort, boolean observer) {
+    }
+
+    /**
+     * The transaction log's and snapshots' settings (zoo.cfg's names).
+     *
+     * @param snapCount          transactions between snapshots (each server jitters it, as ZooKeeper does)
+     * @param forceSync          force the log to disk before acknowledging; off only for tests and benchmarks
+     * @param preAllocSizeBytes  log segments grow in chunks of this size, so a force need not update file metadata
+     * @param snapRetainCount    snapshots (and the logs they need) that purging keeps, at least 3
+     * @param purgeIntervalHours how often old snapshots and logs are purged; 0 turns purging off
+     */
+    public record Storage(long snapCount, boolean forceSync, long preAllocSizeBytes, int snapRetainCount,
+                          int purgeIntervalHours) {
+        public static final Storage DEFAULTS = new Storage(100_000, true, 64L * 1024 * 1024, 3, 1);
+
+        public Storage withForceSync(boolean forceSync) {
+            return new Storage(snapCount, forceSync, preAllocSizeBytes, snapRetainCount, purgeIntervalHours);
+        }
+
+        public Storage withSnapCount(long snapCount) {
+            return new Storage(snapCount, forceSync, preAllocSizeBytes, snapRetainCount, purgeIntervalHours);
+        }
     }
 
     public static final int DEFAULT_TICK_TIME = 2000;
@@ -49,7 +73,7 @@ public record PaddockConfig(
     public static PaddockConfig defaults(Path dataDir) {
         return new PaddockConfig(DEFAULT_TICK_TIME, 10, 5, dataDir, 2181, "0.0.0.0", 8080,
                 2 * DEFAULT_TICK_TIME, 20 * DEFAULT_TICK_TIME, DEFAULT_MAX_DATA_BYTES, null, 5000, 1024,
-                Map.of());
+                Map.of(), Storage.DEFAULTS);
     }
 
     public boolean standalone() {
@@ -59,12 +83,37 @@ public record PaddockConfig(
     public PaddockConfig withPorts(int clientPort, int httpPort) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers);
+                eventWindow, servers, storage);
     }
 
+    /** The tick, with the session timeout bounds that derive from it (2 and 20 ticks). */
     public PaddockConfig withTickTime(int tickTime) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 2 * tickTime, 20 * tickTime, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
-                servers);
+                servers, storage);
+    }
+
+    public PaddockConfig withClientPortAddress(String clientPortAddress) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, servers, storage);
+    }
+
+    public PaddockConfig withEventWindow(int eventWindow) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, servers, storage);
+    }
+
+    public PaddockConfig withContainerCheckIntervalMs(long containerCheckIntervalMs) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, servers, storage);
+    }
+
+    public PaddockConfig withStorage(Storage storage) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, servers, storage);
     }
 }

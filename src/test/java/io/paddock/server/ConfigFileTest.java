@@ -67,7 +67,8 @@ class ConfigFileTest {
                 30000, 4096, DIGEST, 250, 64, Map.of(
                         1L, new ServerSpec(1, "10.0.0.1", 2888, 3888, false),
                         2L, new ServerSpec(2, "10.0.0.2", 2889, 3889, false),
-                        3L, new ServerSpec(3, "zk3.example.com", 2890, 3890, true))), config);
+                        3L, new ServerSpec(3, "zk3.example.com", 2890, 3890, true)),
+                PaddockConfig.Storage.DEFAULTS), config);
         assertFalse(config.standalone());
     }
 

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +44,8 @@ class ServerActorsTest {
     @BeforeAll
     static void start() {
         testKit = ActorTestKit.create();
-        PaddockConfig config = new PaddockConfig(TICK_MS, 10, 5, Path.of("unused"), 0, "127.0.0.1", 0,
-                2 * TICK_MS, 20 * TICK_MS, 1024 * 1024, null, 200, EVENT_WINDOW, Map.of());
+        PaddockConfig config = PaddockConfig.defaults(Path.of("unused")).withTickTime(TICK_MS)
+                .withContainerCheckIntervalMs(200).withEventWindow(EVENT_WINDOW);
         tree = testKit.spawn(TreeActor.create(config, 0, System::currentTimeMillis), "tree");
         tracker = testKit.spawn(SessionTracker.create(config, 0, tree, System::currentTimeMillis), "sessions");
         gateway = new ActorGateway(testKit.system(), tree, tracker, 64);

@@ -6,15 +6,14 @@ import io.paddock.tree.{Acl, CreateMode, ErrorCode, Op, OpResult}
 import org.scalatest.wordspec.AnyWordSpecLike
 
 import java.nio.file.Path
-import java.util.{Map => JMap}
 import scala.concurrent.duration._
 
 /** Empty containers and expired TTL nodes are removed by the server, as transactions. */
 class ReaperSpec extends ScalaTestWithActorTestKit with AnyWordSpecLike {
 
   private val checkIntervalMs = 100L
-  private val config = new PaddockConfig(100, 10, 5, Path.of("unused"), 0, "127.0.0.1", 0,
-    200, 2000, 1024 * 1024, null, checkIntervalMs, 16, JMap.of())
+  private val config = PaddockConfig.defaults(Path.of("unused")).withTickTime(100)
+    .withContainerCheckIntervalMs(checkIntervalMs)
   private val tree: ActorRef[TreeActor.Command] =
     spawn(TreeActor.create(config, 0, () => System.currentTimeMillis()))
   private val noSession = ServerGateway.NO_SESSION

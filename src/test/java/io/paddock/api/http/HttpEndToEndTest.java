@@ -55,10 +55,8 @@ class HttpEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PaddockConfig d = PaddockConfig.defaults(dataDir).withPorts(0, 0);
-        PaddockConfig config = new PaddockConfig(d.tickTime(), d.initLimit(), d.syncLimit(), d.dataDir(),
-                d.clientPort(), "127.0.0.1", d.httpPort(), d.minSessionTimeout(), d.maxSessionTimeout(),
-                d.maxDataBytes(), d.superDigest(), d.containerCheckIntervalMs(), EVENT_WINDOW, d.servers());
+        PaddockConfig config = PaddockConfig.defaults(dataDir).withPorts(0, 0).withClientPortAddress("127.0.0.1")
+                .withEventWindow(EVENT_WINDOW);
         node = PaddockNode.start(config);
         base = "http://127.0.0.1:" + node.httpAddress().getPort();
     }
