@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  * superDigest, containerCheckIntervalMs, eventWindow, and
  * {@code server.N=host:peerPort:electionPort[:observer|:participant]}. Client and HTTP ports
  * may be 0 (any free port); peer and election ports must be 1..65535.
+ *
+ * <p>Storage keys, with zoo.cfg's names and units: snapCount, forceSync (yes or no),
+ * preAllocSize (in KB), autopurge.snapRetainCount (at least 3: ZooKeeper raises lower values
+ * to 3, Paddock refuses them) and autopurge.purgeInterval (hours, 0 turns purging off).
  */
 public final class ConfigFile {
 
@@ -36,6 +40,8 @@ public final class ConfigFile {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._%-]+|[0-9A-Fa-f:.%]*:[0-9A-Fa-f:.%]*");
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final int SHA1_BYTES = 20;
+    /** ZooKeeper's PurgeTxnLog never keeps fewer snapshots. */
+    private static final int MIN_SNAP_RETAIN_COUNT = 3;
 
     private ConfigFile() {
     }
@@ -77,6 +83,11 @@ public final class ConfigFile {
         private String superDigest = defaults.superDigest();
         private long containerCheckIntervalMs = defaults.containerCheckIntervalMs();
         private int eventWindow = defaults.eventWindow();
+        private long snapCount = defaults.storage().snapCount();
+        private boolean forceSync = defaults.storage().forceSync();
+        private long preAllocSizeBytes = defaults.storage().preAllocSizeBytes();
+        private int snapRetainCount = defaults.storage().snapRetainCount();
+        private int purgeIntervalHours = defaults.storage().purgeIntervalHours();
 
         Reader(String source) {
             this.source = source;
@@ -103,7 +114,8 @@ public final class ConfigFile {
             }
             return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress,
                     httpPort, min, max, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
-                    Collections.unmodifiableSortedMap(servers), PaddockConfig.Storage.DEFAULTS);
+                    Collections.unmodifiableSortedMap(servers), new PaddockConfig.Storage(snapCount, forceSync,
+                            preAllocSizeBytes, snapRetainCount, purgeIntervalHours));
         }
 
         private void readLine(int line, String text) throws ConfigException {
@@ -144,6 +156,11 @@ public final class ConfigFile {
                 case "superDigest" -> superDigest = superDigest(line, key, value);
                 case "containerCheckIntervalMs" -> containerCheckIntervalMs = positiveLong(line, key, value);
                 case "eventWindow" -> eventWindow = positiveInt(line, key, value);
+                case "snapCount" -> snapCount = positiveLong(line, key, value);
+                case "forceSync" -> forceSync = yesOrNo(line, key, value);
+                case "preAllocSize" -> preAllocSizeBytes = kilobytes(line, key, value);
+                case "autopurge.snapRetainCount" -> snapRetainCount = snapRetainCount(line, key, value);
+                case "autopurge.purgeInterval" -> purgeIntervalHours = nonNegativeInt(line, key, value);
                 default -> throw new ConfigException(source, line, key, "unknown key");
             }
         }
@@ -225,6 +242,50 @@ public final class ConfigFile {
                 throw new ConfigException(source, line, key, "not a positive integer: '" + value + "'");
             }
             return n;
+        }
+
+        /** ZooKeeper's forceSync values; anything else is refused rather than read as yes. */
+        private boolean yesOrNo(int line, String key, String value) throws ConfigException {
+            return switch (value) {
+                case "yes" -> true;
+                case "no" -> false;
+                default -> throw new ConfigException(source, line, key, "must be yes or no: '" + value + "'");
+            };
+        }
+
+        /** A size in KB, as zoo.cfg gives preAllocSize, in bytes. */
+        private long kilobytes(int line, String key, String value) throws ConfigException {
+            long kb = positiveLong(line, key, value);
+            if (kb > Long.MAX_VALUE / 1024) {
+                throw new ConfigException(source, line, key, "too large (at most " + Long.MAX_VALUE / 1024 + " KB): '"
+                        + value + "'");
+            }
+            return kb * 1024;
+        }
+
+        private int snapRetainCount(int line, String key, String value) throws ConfigException {
+            int n = positiveInt(line, key, value);
+            if (n < MIN_SNAP_RETAIN_COUNT) {
+                throw new ConfigException(source, line, key, "must be at least " + MIN_SNAP_RETAIN_COUNT
+                        + ", as in ZooKeeper: '" + value + "'");
+            }
+            return n;
+        }
+
+        private int nonNegativeInt(int line, String key, String value) throws ConfigException {
+            long n;
+            try {
+                n = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                throw new ConfigException(source, line, key, "not a non-negative integer: '" + value + "'");
+            }
+            if (n > Integer.MAX_VALUE) {
+                throw new ConfigException(source, line, key, "too large (at most " + Integer.MAX_VALUE + "): '" + value + "'");
+            }
+            return (int) n;
         }
 
         private int port(int line, String key, String value, int lowest) throws ConfigException {

@@ -60,6 +60,11 @@ class ConfigFileTest {
                 "superDigest=" + DIGEST,
                 "containerCheckIntervalMs=250",
                 "eventWindow=64",
+                "snapCount=5000",
+                "forceSync=no",
+                "preAllocSize=1024",
+                "autopurge.snapRetainCount=5",
+                "autopurge.purgeInterval=24",
                 "server.1=10.0.0.1:2888:3888",
                 "server.2=10.0.0.2:2889:3889:participant",
                 "server.3=zk3.example.com:2890:3890:observer");
@@ -68,7 +73,7 @@ class ConfigFileTest {
                         1L, new ServerSpec(1, "10.0.0.1", 2888, 3888, false),
                         2L, new ServerSpec(2, "10.0.0.2", 2889, 3889, false),
                         3L, new ServerSpec(3, "zk3.example.com", 2890, 3890, true)),
-                PaddockConfig.Storage.DEFAULTS), config);
+                new PaddockConfig.Storage(5000, false, 1024 * 1024, 5, 24)), config);
         assertFalse(config.standalone());
     }
 
@@ -116,12 +121,70 @@ class ConfigFileTest {
     @Test
     void everyNumericKeyRefusesZeroNegativesAndJunk() {
         for (String key : List.of("tickTime", "initLimit", "syncLimit", "minSessionTimeout", "maxSessionTimeout",
-                "maxDataBytes", "containerCheckIntervalMs", "eventWindow")) {
+                "maxDataBytes", "containerCheckIntervalMs", "eventWindow", "snapCount", "preAllocSize",
+                "autopurge.snapRetainCount")) {
             for (String bad : List.of("0", "-5", "1.5", "ten", "99999999999999999999")) {
                 assertNames(refused("dataDir=/d", key + "=" + bad), 2, key);
             }
         }
         assertNames(refused("dataDir=/d", "tickTime=3000000000"), 2, "tickTime");
+    }
+
+    @Test
+    void storageKeysLeftOutTakeZooKeepersDefaults() throws ConfigException {
+        PaddockConfig.Storage storage = parse("dataDir=/d").storage();
+        assertEquals(100_000, storage.snapCount());
+        assertTrue(storage.forceSync());
+        assertEquals(64L * 1024 * 1024, storage.preAllocSizeBytes());
+        assertEquals(3, storage.snapRetainCount());
+        assertEquals(1, storage.purgeIntervalHours());
+    }
+
+    @Test
+    void preAllocSizeIsInKilobytesAsInZooCfg() throws ConfigException {
+        assertEquals(4096, parse("dataDir=/d", "preAllocSize=4").storage().preAllocSizeBytes());
+        assertEquals(1L << 40, parse("dataDir=/d", "preAllocSize=1073741824").storage().preAllocSizeBytes());
+        ConfigException e = refused("dataDir=/d", "preAllocSize=" + (Long.MAX_VALUE / 1024 + 1));
+        assertNames(e, 2, "preAllocSize");
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+    }
+
+    @Test
+    void snapCountIsAPositiveLong() throws ConfigException {
+        assertEquals(10_000_000_000L, parse("dataDir=/d", "snapCount=10000000000").storage().snapCount());
+        assertEquals(1, parse("dataDir=/d", "snapCount=1").storage().snapCount());
+    }
+
+    @Test
+    void forceSyncTakesOnlyYesOrNo() throws ConfigException {
+        assertTrue(parse("dataDir=/d", "forceSync=yes").storage().forceSync());
+        assertFalse(parse("dataDir=/d", "forceSync=no").storage().forceSync());
+        for (String bad : List.of("true", "false", "YES", "No", "0", "1", "y")) {
+            ConfigException e = refused("dataDir=/d", "forceSync=" + bad);
+            assertEquals("conf/paddock.cfg:2: forceSync: must be yes or no: '" + bad + "'", e.getMessage());
+        }
+    }
+
+    @Test
+    void snapRetainCountBelowThreeIsRefusedNotRaised() throws ConfigException {
+        assertEquals(3, parse("dataDir=/d", "autopurge.snapRetainCount=3").storage().snapRetainCount());
+        assertEquals(10, parse("dataDir=/d", "autopurge.snapRetainCount=10").storage().snapRetainCount());
+        for (String low : List.of("1", "2")) {
+            ConfigException e = refused("dataDir=/d", "autopurge.snapRetainCount=" + low);
+            assertEquals("conf/paddock.cfg:2: autopurge.snapRetainCount: must be at least 3, as in ZooKeeper: '"
+                    + low + "'", e.getMessage());
+        }
+    }
+
+    @Test
+    void purgeIntervalOfZeroTurnsPurgingOff() throws ConfigException {
+        assertEquals(0, parse("dataDir=/d", "autopurge.purgeInterval=0").storage().purgeIntervalHours());
+        assertEquals(168, parse("dataDir=/d", "autopurge.purgeInterval=168").storage().purgeIntervalHours());
+        for (String bad : List.of("-1", "1.5", "hourly", "99999999999")) {
+            assertNames(refused("dataDir=/d", "autopurge.purgeInterval=" + bad), 2, "autopurge.purgeInterval");
+        }
+        assertEquals("conf/paddock.cfg:2: autopurge.purgeInterval: not a non-negative integer: '-1'",
+                refused("dataDir=/d", "autopurge.purgeInterval=-1").getMessage());
     }
 
     @Test
