@@ -20,9 +20,12 @@ import java.util.TreeSet;
  * apply (a create whose parent is missing, a delete of a node with children, ...) changes nothing
  * but {@link #lastZxid()} and answers an {@link OpResult.Error}. Prep should never emit such a
  * transaction; ZooKeeper logs and skips most of them, but its multi could apply half of itself
- * and its delete could orphan a subtree, which Paddock refuses instead. ZooKeeper's fuzzy-snapshot
- * repairs (a replayed create that hits NodeExists still bumping the parent's cversion) are left
- * out: Paddock's snapshots are taken between transactions, never across one.
+ * and its delete could orphan a subtree, which Paddock refuses instead.
+ *
+ * <p>Snapshots are fuzzy, as ZooKeeper's are (see {@link SnapshotCursor} for why): the tree is
+ * walked in slices while transactions keep being applied. {@link #restore} builds a tree from
+ * one, and {@link #replay} applies the records the walk overlapped, idempotently, which makes
+ * the restored tree exact; after that, {@link #apply} as usual.
  *
  * <p>Not kept: quota bookkeeping (ZooKeeper rewrites /zookeeper/quota stat nodes on writes
  * under a quota) and watches (the tree actor's watch manager consumes the returned events).
@@ -48,6 +51,8 @@ public final class DataTree {
     private final TreeSet<String> ttls = new TreeSet<>();
     private final AclInterner acls = new AclInterner();
     private long lastZxid;
+    /** The snapshot walk in progress, told about ephemerals a closeSession deletes; or null. */
+    private SnapshotCursor cursor;
 
     /** "/" plus /zookeeper, /zookeeper/quota and /zookeeper/config, as ZooKeeper's constructor makes them. */
     public DataTree() {
@@ -65,6 +70,12 @@ public final class DataTree {
         nodes.put(PROC_ZOOKEEPER, proc);
         nodes.put(QUOTA_ZOOKEEPER, quota);
         nodes.put(CONFIG_ZOOKEEPER, config);
+    }
+
+    /** An empty tree, not even "/", for {@link #restore}. */
+    private DataTree(long lastZxid, Map<Long, Integer> sessions) {
+        this.lastZxid = lastZxid;
+        this.sessions.putAll(sessions);
     }
 
     private ZNode special(List<Acl> acl) {
@@ -196,39 +207,56 @@ public final class DataTree {
 
     private OpResult applyMulti(TxnRecord record, Txn.Multi multi, List<WatchedEvent> events) {
         List<Txn> txns = multi.txns();
-        List<OpResult> results = new ArrayList<>(txns.size());
-        boolean failed = false;
-        for (Txn t : txns) {
-            failed |= t instanceof Txn.Error;
-        }
-        if (failed) {
-            // ZooKeeper's processTxn multi branch: prep's Error entries keep their codes; every other
-            // entry is rewritten to OK before the first error and RuntimeInconsistency after it.
-            boolean postFailed = false;
-            for (Txn t : txns) {
-                if (t instanceof Txn.Error e) {
-                    postFailed = true;
-                    results.add(error(e.code(), null));
-                } else {
-                    results.add(error(postFailed ? ErrorCode.RUNTIME_INCONSISTENCY : ErrorCode.OK, null));
-                }
-            }
-            return new OpResult.Multi(results);
+        if (hasError(txns)) {
+            return failedMulti(txns);
         }
         Overlay overlay = new Overlay();
         for (int i = 0; i < txns.size(); i++) {
             TreeException refused = check(txns.get(i), overlay);
             if (refused != null) {
-                // Shaped as a failed multi: OK before the culprit, its code, RuntimeInconsistency after.
-                for (int j = 0; j < txns.size(); j++) {
-                    results.add(j < i ? error(ErrorCode.OK, null)
-                            : j == i ? refused.toResult() : error(ErrorCode.RUNTIME_INCONSISTENCY, null));
-                }
-                return new OpResult.Multi(results);
+                return refusedMulti(txns, i, refused);
             }
         }
+        List<OpResult> results = new ArrayList<>(txns.size());
         for (Txn t : txns) {
             results.add(applyOne(record, t, events));
+        }
+        return new OpResult.Multi(results);
+    }
+
+    private static boolean hasError(List<Txn> txns) {
+        for (Txn t : txns) {
+            if (t instanceof Txn.Error) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * ZooKeeper's processTxn multi branch: prep's Error entries keep their codes; every other
+     * entry is rewritten to OK before the first error and RuntimeInconsistency after it.
+     */
+    private static OpResult failedMulti(List<Txn> txns) {
+        List<OpResult> results = new ArrayList<>(txns.size());
+        boolean postFailed = false;
+        for (Txn t : txns) {
+            if (t instanceof Txn.Error e) {
+                postFailed = true;
+                results.add(error(e.code(), null));
+            } else {
+                results.add(error(postFailed ? ErrorCode.RUNTIME_INCONSISTENCY : ErrorCode.OK, null));
+            }
+        }
+        return new OpResult.Multi(results);
+    }
+
+    /** Shaped as a failed multi: OK before the culprit, its code, RuntimeInconsistency after. */
+    private static OpResult refusedMulti(List<Txn> txns, int culprit, TreeException refused) {
+        List<OpResult> results = new ArrayList<>(txns.size());
+        for (int j = 0; j < txns.size(); j++) {
+            results.add(j < culprit ? error(ErrorCode.OK, null)
+                    : j == culprit ? refused.toResult() : error(ErrorCode.RUNTIME_INCONSISTENCY, null));
         }
         return new OpResult.Multi(results);
     }
@@ -247,6 +275,7 @@ public final class DataTree {
             return new OpResult.Deleted();
         } else if (txn instanceof Txn.SetData s) {
             ZNode n = nodes.get(s.path());
+            // Replaced, never written into: snapshot copies of the node share the old array.
             n.data = s.data() == null ? new byte[0] : s.data();
             n.version = s.version();
             n.mzxid = zxid;
@@ -266,13 +295,7 @@ public final class DataTree {
             sessions.put(record.sessionId(), s.timeoutMs());
             return new OpResult.Done();
         } else if (txn instanceof Txn.CloseSession) {
-            sessions.remove(record.sessionId());
-            TreeSet<String> owned = ephemerals.remove(record.sessionId());
-            if (owned != null) {
-                for (String path : owned) {
-                    deleteNode(path, zxid, events);
-                }
-            }
+            closeSession(record.sessionId(), zxid, events);
             return new OpResult.Done();
         } else if (txn instanceof Txn.Error e) {
             return error(e.code(), null);
@@ -311,7 +334,49 @@ public final class DataTree {
         return new OpResult.Created(path, node.stat());
     }
 
+    /** Ends a session: its entry and its ephemerals go. */
+    private void closeSession(long sessionId, long zxid, List<WatchedEvent> events) {
+        sessions.remove(sessionId);
+        TreeSet<String> owned = ephemerals.remove(sessionId);
+        if (owned != null) {
+            for (String path : owned) {
+                if (cursor != null) {
+                    cursor.ending(path, nodes.get(path));
+                }
+                deleteNode(path, zxid, events);
+            }
+        }
+    }
+
+    /**
+     * Deletes a node. Applying, it never has children (checked before); replaying over a fuzzy
+     * snapshot it may (see {@link #replay}), and they go with it, deepest first.
+     */
     private void deleteNode(String path, long zxid, List<WatchedEvent> events) {
+        if (nodes.get(path).children != null) {
+            List<String> below = new ArrayList<>();
+            Deque<String> todo = new ArrayDeque<>();
+            todo.push(path);
+            while (!todo.isEmpty()) {
+                String p = todo.pop();
+                ZNode n = nodes.get(p);
+                if (n.children != null) {
+                    for (String child : n.children) {
+                        String c = PathUtils.child(p, child);
+                        below.add(c);
+                        todo.push(c);
+                    }
+                }
+            }
+            // Parents are listed before their children, so backwards is children first.
+            for (int i = below.size() - 1; i >= 0; i--) {
+                unlink(below.get(i), zxid, events);
+            }
+        }
+        unlink(path, zxid, events);
+    }
+
+    private void unlink(String path, long zxid, List<WatchedEvent> events) {
         String parentPath = PathUtils.parent(path);
         ZNode parent = nodes.get(parentPath);
         ZNode node = nodes.remove(path);
@@ -341,6 +406,194 @@ public final class DataTree {
         events.add(new WatchedEvent(EventType.NodeChildrenChanged, parentPath, zxid));
     }
 
+    // ---- snapshots --------------------------------------------------------------------------
+
+    /**
+     * Starts a fuzzy walk of this tree for a snapshot, from {@link #lastZxid()} now; a walk in
+     * progress is superseded. See {@link SnapshotCursor}.
+     */
+    public SnapshotCursor snapshotCursor() {
+        if (cursor != null) {
+            cursor.supersede();
+        }
+        cursor = new SnapshotCursor(this, lastZxid, sessions);
+        return cursor;
+    }
+
+    void cursorDone(SnapshotCursor done) {
+        if (cursor == done) {
+            cursor = null;
+        }
+    }
+
+    /**
+     * Applies a record over a tree restored from a fuzzy snapshot: for the records in
+     * (startZxid, endZxid] of that snapshot, whose effects some of its nodes already show. It is
+     * {@link #apply} made idempotent, as ZooKeeper's processTxn is during a restore
+     * (FileTxnSnapLog.processTransaction ignores its NoNode and NodeExists):
+     * <ul>
+     * <li>a create whose node exists changes nothing but the parent's cversion and pzxid, raised
+     *     to the record's when higher (the snapshot wrote the parent before the child was
+     *     created and the child after, ZOOKEEPER-1269); under a missing parent it does nothing;
+     * <li>a delete of a missing node still raises the parent's pzxid (ZOOKEEPER-1046); a node
+     *     that has children goes with them (they were written from a later incarnation of the
+     *     path, and their creates come later in the log);
+     * <li>setData and setAcl set the record's versions, or do nothing to a missing node;
+     * <li>a multi is replayed entry by entry; closeSession deletes whatever ephemerals of the
+     *     session the tree holds.
+     * </ul>
+     * Records the live tree refused are not told apart (nothing in a fuzzy tree can tell), so it
+     * relies on prep emitting only records that apply, as ZooKeeper does; a failed multi (only
+     * Error entries) and records with bad arguments change nothing, as in apply. The last zxid
+     * advances. Once past endZxid, use {@link #apply}.
+     */
+    public ApplyResult replay(TxnRecord record) {
+        if (record.zxid() <= lastZxid) {
+            throw new IllegalStateException("zxid 0x" + Long.toHexString(record.zxid())
+                    + " does not follow the last replayed zxid 0x" + Long.toHexString(lastZxid));
+        }
+        List<WatchedEvent> events = new ArrayList<>(2);
+        OpResult result;
+        Txn txn = record.txn();
+        if (txn instanceof Txn.Multi multi) {
+            result = replayMulti(record, multi, events);
+        } else {
+            TreeException bad = checkArguments(txn, false);
+            result = bad != null ? bad.toResult() : replayOne(record, txn, events);
+        }
+        lastZxid = record.zxid();
+        return new ApplyResult(result, events.isEmpty() ? List.of() : Collections.unmodifiableList(events));
+    }
+
+    private OpResult replayMulti(TxnRecord record, Txn.Multi multi, List<WatchedEvent> events) {
+        List<Txn> txns = multi.txns();
+        if (hasError(txns)) {
+            return failedMulti(txns);
+        }
+        for (int i = 0; i < txns.size(); i++) {
+            TreeException bad = checkArguments(txns.get(i), true);
+            if (bad != null) {
+                return refusedMulti(txns, i, bad);
+            }
+        }
+        List<OpResult> results = new ArrayList<>(txns.size());
+        for (Txn t : txns) {
+            results.add(replayOne(record, t, events));
+        }
+        return new OpResult.Multi(results);
+    }
+
+    private OpResult replayOne(TxnRecord record, Txn txn, List<WatchedEvent> events) {
+        long zxid = record.zxid();
+        if (txn instanceof Txn.Create c) {
+            String parentPath = PathUtils.parent(c.path());
+            ZNode parent = parentPath == null ? null : nodes.get(parentPath);
+            if (parent == null) {
+                return error(parentPath == null ? ErrorCode.NODE_EXISTS : ErrorCode.NO_NODE, c.path());
+            }
+            if (nodes.containsKey(c.path())) {
+                // -1 ("one more than now") cannot be replayed idempotently; prep never sends it.
+                if (c.parentCversion() != -1 && c.parentCversion() > parent.cversion) {
+                    parent.cversion = c.parentCversion();
+                    parent.pzxid = zxid;
+                }
+                return error(ErrorCode.NODE_EXISTS, c.path());
+            }
+            return create(c, record.sessionId(), zxid, record.timeMs(), events);
+        } else if (txn instanceof Txn.Delete d) {
+            String path = d.path();
+            if (path == null || nodes.get(path) == null) {
+                String parentPath = path == null ? null : PathUtils.parent(path);
+                ZNode parent = parentPath == null ? null : nodes.get(parentPath);
+                if (parent != null && zxid > parent.pzxid) {
+                    parent.pzxid = zxid;
+                }
+                return error(ErrorCode.NO_NODE, path);
+            }
+            deleteNode(path, zxid, events);
+            return new OpResult.Deleted();
+        } else if (txn instanceof Txn.SetData || txn instanceof Txn.SetAcl || txn instanceof Txn.Check) {
+            String path = txn instanceof Txn.SetData s ? s.path()
+                    : txn instanceof Txn.SetAcl a ? a.path() : ((Txn.Check) txn).path();
+            if (path == null || nodes.get(path) == null) {
+                return error(ErrorCode.NO_NODE, path);
+            }
+        }
+        // What is left applies as it does live: absolute values, or sessions.
+        return applyOne(record, txn, events);
+    }
+
+    /**
+     * A tree from a snapshot's nodes, parents before children (as {@link SnapshotCursor} gives
+     * them): children sets, the ephemeral, container and TTL indexes and the shared ACLs are
+     * rebuilt; the last zxid is {@code startZxid}. A fuzzy snapshot's tree is exact only after
+     * {@link #replay} of the records up to its endZxid.
+     *
+     * @throws IllegalArgumentException for input no snapshot walk can give: a node before its
+     *                                  parent or without one, a path twice, an invalid path or
+     *                                  mode, a missing system node
+     */
+    public static DataTree restore(long startZxid, Map<Long, Integer> sessions, Iterable<SnapshotNode> nodesParentsFirst) {
+        DataTree tree = new DataTree(startZxid, sessions);
+        for (SnapshotNode node : nodesParentsFirst) {
+            tree.restoreNode(node);
+        }
+        for (String special : List.of(ROOT, PROC_ZOOKEEPER, QUOTA_ZOOKEEPER, CONFIG_ZOOKEEPER)) {
+            if (!tree.nodes.containsKey(special)) {
+                throw new IllegalArgumentException("no " + special + " node");
+            }
+        }
+        return tree;
+    }
+
+    private void restoreNode(SnapshotNode s) {
+        String path = s.path();
+        if (path == null || !PathUtils.isValid(path)) {
+            throw new IllegalArgumentException("invalid path \"" + path + "\"");
+        }
+        if (nodes.containsKey(path)) {
+            throw new IllegalArgumentException("node " + path + " appears twice");
+        }
+        if (s.mode() == null || s.acl() == null) {
+            throw new IllegalArgumentException("node " + path + " has no mode or no ACL");
+        }
+        byte kind = switch (s.mode()) {
+            case PERSISTENT -> ZNode.PERSISTENT;
+            case EPHEMERAL -> ZNode.EPHEMERAL;
+            case CONTAINER -> ZNode.CONTAINER;
+            case PERSISTENT_WITH_TTL -> ZNode.TTL;
+            default -> throw new IllegalArgumentException("node " + path + " has the mode " + s.mode()
+                    + ", not a base mode");
+        };
+        if (kind == ZNode.TTL && (s.ttlMs() <= 0 || s.ttlMs() > ZNode.MAX_TTL_MS)) {
+            throw new IllegalArgumentException("node " + path + " has a TTL out of range: " + s.ttlMs());
+        }
+        String parentPath = PathUtils.parent(path);
+        ZNode parent = parentPath == null ? null : nodes.get(parentPath);
+        if (parentPath != null && parent == null) {
+            throw new IllegalArgumentException("node " + path + " comes before its parent, or has none");
+        }
+        long owner = kind == ZNode.EPHEMERAL ? s.ephemeralOwner() : kind == ZNode.TTL ? s.ttlMs() : 0;
+        ZNode n = new ZNode(s.data(), acls.intern(s.acl()), kind, owner, s.czxid(), s.ctime());
+        n.mzxid = s.mzxid();
+        n.mtime = s.mtime();
+        n.pzxid = s.pzxid();
+        n.version = s.version();
+        n.cversion = s.cversion();
+        n.aversion = s.aversion();
+        if (parent != null) {
+            parent.addChild(PathUtils.name(path));
+        }
+        nodes.put(path, n);
+        switch (kind) {
+            case ZNode.CONTAINER -> containers.add(path);
+            case ZNode.TTL -> ttls.add(path);
+            case ZNode.EPHEMERAL -> ephemerals.computeIfAbsent(owner, k -> new TreeSet<>()).add(path);
+            default -> {
+            }
+        }
+    }
+
     // ---- checking before applying -------------------------------------------------------------
 
     /**
@@ -349,17 +602,12 @@ public final class DataTree {
      * the overlay.
      */
     private TreeException check(Txn txn, Overlay overlay) {
+        TreeException bad = checkArguments(txn, overlay != null);
+        if (bad != null) {
+            return bad;
+        }
         if (txn instanceof Txn.Create c) {
             String path = c.path();
-            if (path == null || !PathUtils.isValid(path)) {
-                return refuse(ErrorCode.BAD_ARGUMENTS, path, "invalid path");
-            }
-            if (c.mode() == null || c.acl() == null) {
-                return refuse(ErrorCode.BAD_ARGUMENTS, path, "create without a mode or an ACL");
-            }
-            if (c.mode().isTtl() && (c.ttlMs() <= 0 || c.ttlMs() > ZNode.MAX_TTL_MS)) {
-                return refuse(ErrorCode.BAD_ARGUMENTS, path, "TTL out of range: " + c.ttlMs());
-            }
             String parentPath = PathUtils.parent(path);
             if (parentPath == null) {
                 return refuse(ErrorCode.NODE_EXISTS, path, "node exists");
@@ -382,9 +630,6 @@ public final class DataTree {
             return null;
         } else if (txn instanceof Txn.Delete d) {
             String path = d.path();
-            if (isSpecialPath(path)) {
-                return refuse(ErrorCode.BAD_ARGUMENTS, path, "cannot delete a system node");
-            }
             if (state(path, overlay) == ABSENT) {
                 return refuse(ErrorCode.NO_NODE, path, "no node");
             }
@@ -399,12 +644,35 @@ public final class DataTree {
         } else if (txn instanceof Txn.SetData s) {
             return mustExist(s.path(), overlay);
         } else if (txn instanceof Txn.SetAcl s) {
-            return s.acl() == null ? refuse(ErrorCode.INVALID_ACL, s.path(), "no ACL") : mustExist(s.path(), overlay);
+            return mustExist(s.path(), overlay);
         } else if (txn instanceof Txn.Check c) {
             return mustExist(c.path(), overlay);
-        } else if (txn instanceof Txn.Error) {
-            return null;
-        } else if (overlay != null) {
+        }
+        return null;
+    }
+
+    /** What {@link #check} refuses whatever the tree holds: the transaction's own arguments. */
+    private static TreeException checkArguments(Txn txn, boolean inMulti) {
+        if (txn instanceof Txn.Create c) {
+            String path = c.path();
+            if (path == null || !PathUtils.isValid(path)) {
+                return refuse(ErrorCode.BAD_ARGUMENTS, path, "invalid path");
+            }
+            if (c.mode() == null || c.acl() == null) {
+                return refuse(ErrorCode.BAD_ARGUMENTS, path, "create without a mode or an ACL");
+            }
+            if (c.mode().isTtl() && (c.ttlMs() <= 0 || c.ttlMs() > ZNode.MAX_TTL_MS)) {
+                return refuse(ErrorCode.BAD_ARGUMENTS, path, "TTL out of range: " + c.ttlMs());
+            }
+        } else if (txn instanceof Txn.Delete d) {
+            if (isSpecialPath(d.path())) {
+                return refuse(ErrorCode.BAD_ARGUMENTS, d.path(), "cannot delete a system node");
+            }
+        } else if (txn instanceof Txn.SetAcl s) {
+            if (s.acl() == null) {
+                return refuse(ErrorCode.INVALID_ACL, s.path(), "no ACL");
+            }
+        } else if (inMulti && !(txn instanceof Txn.SetData || txn instanceof Txn.Check || txn instanceof Txn.Error)) {
             return refuse(ErrorCode.BAD_ARGUMENTS, null, "not allowed in a multi: " + txn.getClass().getSimpleName());
         }
         return null;
