@@ -15,10 +15,15 @@ import io.paddock.server.ActorGateway;
 import io.paddock.server.PaddockConfig;
 import io.paddock.server.ServerGateway;
 import io.paddock.server.SessionTracker;
+import io.paddock.server.LogWriter;
 import io.paddock.server.TreeActor;
+import io.paddock.storage.Recovery;
+import io.paddock.storage.TxnLog;
+import io.paddock.tree.DataTree;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +53,25 @@ public final class PaddockNode implements AutoCloseable {
         return start(config, ConfigFactory.load());
     }
 
-    /** Starts a node with the given Akka configuration (application.conf overrides). */
+    /**
+     * Starts a node with the given Akka configuration (application.conf overrides): recovers the
+     * tree from dataDir (newest valid snapshot plus the log after it), then starts the actors and
+     * binds the HTTP API. A corrupt log stops the start with an exception naming file and offset.
+     */
     public static PaddockNode start(PaddockConfig config, Config akkaConfig) throws Exception {
         long serverId = 0; // a standalone server is server 0, as in ZooKeeper
+        java.nio.file.Files.createDirectories(config.dataDir());
+        TxnLog log = TxnLog.open(config.dataDir(), LogWriter.options(config.storage()));
+        DataTree tree;
+        try {
+            tree = Recovery.recover(config.dataDir(), log).tree();
+        } catch (Exception e) {
+            log.close();
+            throw e;
+        }
         CompletableFuture<Actors> actors = new CompletableFuture<>();
-        ActorSystem<Void> system = ActorSystem.create(guardian(config, serverId, actors), "paddock", akkaConfig);
+        ActorSystem<Void> system = ActorSystem.create(guardian(config, serverId, tree, log, actors), "paddock",
+                akkaConfig);
         try {
             Actors a = actors.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ServerGateway gateway = new ActorGateway(system, a.tree(), a.tracker(), config.eventWindow());
@@ -73,12 +92,15 @@ public final class PaddockNode implements AutoCloseable {
      * Spawns the server's actors. If one of them stops, the server can no longer keep its
      * promises, so the whole node stops rather than serve half-alive.
      */
-    private static Behavior<Void> guardian(PaddockConfig config, long serverId, CompletableFuture<Actors> ready) {
+    private static Behavior<Void> guardian(PaddockConfig config, long serverId, DataTree recovered, TxnLog log,
+                                           CompletableFuture<Actors> ready) {
         return Behaviors.setup(ctx -> {
+            // The tracker learns the recovered sessions before the tree actor can change them.
+            var sessions = Map.copyOf(recovered.sessions());
             ActorRef<TreeActor.Command> tree =
-                    ctx.spawn(TreeActor.create(config, serverId, System::currentTimeMillis), "tree");
-            ActorRef<SessionTracker.Command> tracker =
-                    ctx.spawn(SessionTracker.create(config, serverId, tree, System::currentTimeMillis), "sessions");
+                    ctx.spawn(TreeActor.create(config, serverId, System::currentTimeMillis, recovered, log), "tree");
+            ActorRef<SessionTracker.Command> tracker = ctx.spawn(
+                    SessionTracker.create(config, serverId, tree, System::currentTimeMillis, sessions), "sessions");
             ctx.watch(tree);
             ctx.watch(tracker);
             ready.complete(new Actors(tree, tracker));

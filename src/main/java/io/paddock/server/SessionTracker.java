@@ -56,11 +56,17 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
         INSTANCE
     }
 
+    /**
+     * @param recovered the sessions the recovered tree holds (id to timeout): each gets its actor
+     *                  and a fresh full timeout, as ZooKeeper gives sessions after a restart
+     */
     public static Behavior<Command> create(PaddockConfig config, long serverId, ActorRef<TreeActor.Command> tree,
-                                           LongSupplier clockMs) {
+                                           LongSupplier clockMs, Map<Long, Integer> recovered) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(config.tickTime()));
-            return new SessionTracker(ctx, config, serverId, tree, clockMs);
+            SessionTracker tracker = new SessionTracker(ctx, config, serverId, tree, clockMs);
+            recovered.forEach(tracker::open);
+            return tracker;
         }));
     }
 
@@ -123,14 +129,23 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
             o.replyTo().tell(new Created(null, e));
             return this;
         }
-        ActorRef<SessionActor.Command> actor = getContext().spawn(
-                SessionActor.create(o.sessionId(), config, tree, getContext().getSelf()),
-                "session-" + Long.toHexString(o.sessionId()));
-        getContext().watchWith(actor, new SessionStopped(o.sessionId(), actor));
-        sessions.put(o.sessionId(), new Entry(actor, o.timeoutMs()));
-        expiry.touch(o.sessionId(), o.timeoutMs(), clockMs.getAsLong());
+        open(o.sessionId(), o.timeoutMs());
         o.replyTo().tell(new Created(new SessionInfo(o.sessionId(), o.timeoutMs(), SessionIds.password(o.sessionId())), null));
         return this;
+    }
+
+    /** Gives an open session its actor and its first timeout. */
+    private void open(long sessionId, int timeoutMs) {
+        ActorRef<SessionActor.Command> actor = getContext().spawn(
+                SessionActor.create(sessionId, config, tree, getContext().getSelf()),
+                "session-" + Long.toHexString(sessionId));
+        getContext().watchWith(actor, new SessionStopped(sessionId, actor));
+        sessions.put(sessionId, new Entry(actor, timeoutMs));
+        expiry.touch(sessionId, timeoutMs, clockMs.getAsLong());
+        // Ids are time-based; never hand out one a recovered session holds.
+        if (sessionId >= nextSessionId && (sessionId >>> 56) == (nextSessionId >>> 56)) {
+            nextSessionId = sessionId + 1;
+        }
     }
 
     private Behavior<Command> onForward(Forward f) {

@@ -1,11 +1,14 @@
 package io.paddock.server;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.paddock.storage.TxnLog;
 import io.paddock.tree.ApplyResult;
 import io.paddock.tree.DataTree;
 import io.paddock.tree.ErrorCode;
@@ -14,6 +17,8 @@ import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.Prepared;
 import io.paddock.tree.Reads;
+import io.paddock.tree.SnapshotCursor;
+import io.paddock.tree.SnapshotNode;
 import io.paddock.tree.TxnPrep;
 import io.paddock.tree.TxnRecord;
 import io.paddock.tree.WatchKind;
@@ -21,16 +26,22 @@ import io.paddock.tree.WatchManager;
 import io.paddock.tree.WatchedEvent;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
  * Owns the data tree and its watches. Writes are prepared against the tree plus the writes in
- * flight ({@link TxnPrep}), given the next zxid and the server's time, and applied in zxid order;
- * applying a record triggers its watches, which reach the sessions' actors before the reply to the
- * write. Reads are answered from the applied tree, and leave their watches.
+ * flight ({@link TxnPrep}), given the next zxid and the server's time, made durable by the
+ * {@link LogWriter}, and applied in zxid order once it reports them persisted; applying a record
+ * triggers its watches, which reach the sessions' actors before the reply to the write. Reads
+ * are answered from the applied tree (never from a record not yet durable), and leave their
+ * watches. Every snapCount transactions (jittered) the tree is walked into a snapshot in slices,
+ * between other messages.
  *
  * <p>Contract the session actors rely on: the replies to one sender's requests leave in the order
  * the requests came. Prepare and apply live in this one actor because prepare reads the tree, and
@@ -38,7 +49,7 @@ import java.util.function.LongSupplier;
  */
 public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
 
-    public sealed interface Command {
+    public interface Command {
     }
 
     /** A write (see {@link Op#isWrite()}) on behalf of a session, or of no session (id 0). */
@@ -69,30 +80,81 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         INSTANCE
     }
 
-    public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs) {
+    /**
+     * @param tree the tree recovered from dataDir (snapshot plus log)
+     * @param log  the open log the tree was recovered from; the log writer takes it over
+     */
+    public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs, DataTree tree,
+                                           TxnLog log) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Duration interval = Duration.ofMillis(config.containerCheckIntervalMs());
             timers.startTimerWithFixedDelay(ReapTick.INSTANCE, interval);
-            return new TreeActor(ctx, config, serverId, clockMs);
+            return new TreeActor(ctx, timers, config, serverId, clockMs, tree, log);
         }));
     }
 
+    /** Records waiting for the log, with whom to answer once they are durable. */
+    private record Pending(Prepared prepared, ActorRef<Reply> replyTo, String endState) {
+        long zxid() {
+            return prepared.record().zxid();
+        }
+    }
+
+    /** A sync answered once every record before it has been applied. */
+    private record WaitingSync(long zxid, Op.Sync sync, ActorRef<Reply> replyTo) {
+    }
+
+    private static final int SNAPSHOT_SLICE_NODES = 1000;
+
+    private final TimerScheduler<Command> timers;
     private final PaddockConfig config;
     private final long serverId;
     private final LongSupplier clockMs;
-    private final DataTree tree = new DataTree();
-    private final TxnPrep prep;
+    private final DataTree tree;
+    private TxnPrep prep;
     private final WatchManager watches = new WatchManager();
     private final Map<Long, ActorRef<SessionActor.Command>> sessionActors = new HashMap<>();
+    private final ActorRef<LogWriter.Command> logWriter;
+    private final ActorRef<SnapshotTaker.Command> snapshotTaker;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ArrayDeque<WaitingSync> syncs = new ArrayDeque<>();
     private long nextZxid;
+    /** Ended by every log failure; the log writer drops records of an ended generation. */
+    private long generation;
 
-    private TreeActor(ActorContext<Command> ctx, PaddockConfig config, long serverId, LongSupplier clockMs) {
+    private long appliedSinceSnapshot;
+    private long snapshotAfter;
+    private SnapshotCursor snapshot;
+    private boolean snapshotWalked;
+
+    private TreeActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PaddockConfig config, long serverId,
+                      LongSupplier clockMs, DataTree tree, TxnLog log) {
         super(ctx);
+        this.timers = timers;
         this.config = config;
         this.serverId = serverId;
         this.clockMs = clockMs;
+        this.tree = tree;
         this.prep = new TxnPrep(tree, config.maxDataBytes(), config.superDigest());
         this.nextZxid = tree.lastZxid() + 1;
+        PaddockConfig.Storage storage = config.storage();
+        this.logWriter = ctx.spawn(LogWriter.create(config.dataDir(), log, LogWriter.options(storage), ctx.getSelf()), "log",
+                DispatcherSelector.fromConfig("paddock.log-dispatcher"));
+        this.snapshotTaker = ctx.spawn(SnapshotTaker.create(config.dataDir(), storage.snapRetainCount(),
+                storage.purgeIntervalHours() > 0, ctx.getSelf(), logWriter), "snapshot",
+                DispatcherSelector.fromConfig("paddock.snapshot-dispatcher"));
+        ctx.watch(logWriter);
+        ctx.watch(snapshotTaker);
+        if (storage.purgeIntervalHours() > 0) {
+            logWriter.tell(new LogWriter.Purge(storage.snapRetainCount()));
+        }
+        this.snapshotAfter = nextSnapshotAfter();
+    }
+
+    /** As ZooKeeper's SyncRequestProcessor: half of snapCount plus a random part, so servers differ. */
+    private long nextSnapshotAfter() {
+        long snapCount = Math.max(2, config.storage().snapCount());
+        return snapCount / 2 + ThreadLocalRandom.current().nextLong(snapCount / 2);
     }
 
     @Override
@@ -105,6 +167,10 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
                 .onMessage(Attach.class, this::onAttach)
                 .onMessage(GetStatus.class, this::onGetStatus)
                 .onMessageEquals(ReapTick.INSTANCE, this::onReapTick)
+                .onMessage(LogWriter.Persisted.class, this::onPersisted)
+                .onMessage(LogWriter.Failed.class, this::onLogFailed)
+                .onMessage(SnapshotTaker.SliceWritten.class, this::onSliceWritten)
+                .onMessage(SnapshotTaker.Done.class, this::onSnapshotDone)
                 .build();
     }
 
@@ -136,10 +202,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         return this;
     }
 
-    /**
-     * Applies a prepared record. With the tree in memory a record commits as soon as it is
-     * prepared; it is still the record, in zxid order, that changes the tree.
-     */
+    /** Hands a prepared record to the log; it is applied and answered once durable. */
     private void commit(Prepared p, ActorRef<Reply> replyTo, String endState) {
         TxnRecord record = p.record();
         if (record == null) {
@@ -149,8 +212,30 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
             return;
         }
         nextZxid = record.zxid() + 1;
+        pending.add(new Pending(p, replyTo, endState));
+        logWriter.tell(new LogWriter.Append(generation, record));
+    }
+
+    private Behavior<Command> onPersisted(LogWriter.Persisted persisted) {
+        if (persisted.generation() != generation) {
+            return this;
+        }
+        while (!pending.isEmpty() && pending.peek().zxid() <= persisted.zxid()) {
+            apply(pending.poll());
+        }
+        while (!syncs.isEmpty() && syncs.peek().zxid() <= tree.lastZxid()) {
+            WaitingSync s = syncs.poll();
+            s.replyTo().tell(new Reply(tree.lastZxid(), new OpResult.Synced(s.sync().path())));
+        }
+        maybeSnapshot();
+        return this;
+    }
+
+    private void apply(Pending p) {
+        TxnRecord record = p.prepared().record();
         ApplyResult applied = tree.apply(record);
         prep.applied(record.zxid());
+        appliedSinceSnapshot++;
         for (WatchedEvent event : applied.events()) {
             for (WatchManager.Delivery d : watches.trigger(event)) {
                 ActorRef<SessionActor.Command> session = sessionActors.get(d.sessionId());
@@ -159,16 +244,86 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
                 }
             }
         }
-        if (endState != null) {
+        if (p.endState() != null) {
             watches.removeSession(record.sessionId());
             ActorRef<SessionActor.Command> session = sessionActors.remove(record.sessionId());
             if (session != null) {
-                session.tell(new SessionActor.Ended(endState, record.zxid()));
+                session.tell(new SessionActor.Ended(p.endState(), record.zxid()));
             }
         }
-        if (replyTo != null) {
-            replyTo.tell(new Reply(record.zxid(), result(p.error(), applied.result())));
+        if (p.replyTo() != null) {
+            p.replyTo().tell(new Reply(record.zxid(), result(p.prepared().error(), applied.result())));
         }
+    }
+
+    /**
+     * The log could not take the records still pending: none of them is applied or acknowledged.
+     * Prepare forgets them and numbering resumes after the last applied record; a session close
+     * among them is tried again, so a session never outlives its close because a disk was full.
+     */
+    private Behavior<Command> onLogFailed(LogWriter.Failed failed) {
+        if (failed.generation() != generation) {
+            return this;
+        }
+        generation++;
+        prep = new TxnPrep(tree, config.maxDataBytes(), config.superDigest());
+        nextZxid = tree.lastZxid() + 1;
+        OpResult.Error refusal = new OpResult.Error(ErrorCode.CONNECTION_LOSS, null,
+                failed.reason() + "; the write was not applied");
+        for (Pending p : pending) {
+            if (p.replyTo() != null) {
+                p.replyTo().tell(new Reply(tree.lastZxid(), refusal));
+            }
+            if (p.endState() != null) {
+                timers.startSingleTimer(new CloseSession(p.prepared().record().sessionId(), "Expired".equals(p.endState()),
+                        getContext().getSystem().ignoreRef()), Duration.ofMillis(config.tickTime()));
+            }
+        }
+        pending.clear();
+        for (WaitingSync s : syncs) {
+            s.replyTo().tell(new Reply(tree.lastZxid(), refusal));
+        }
+        syncs.clear();
+        return this;
+    }
+
+    // ---- snapshots --------------------------------------------------------------------------
+
+    private void maybeSnapshot() {
+        if (snapshot != null || appliedSinceSnapshot < snapshotAfter) {
+            return;
+        }
+        appliedSinceSnapshot = 0;
+        snapshotAfter = nextSnapshotAfter();
+        // A new segment starts here, so that purging can drop whole segments older than a snapshot.
+        logWriter.tell(LogWriter.Roll.INSTANCE);
+        snapshot = tree.snapshotCursor();
+        snapshotWalked = false;
+        snapshotTaker.tell(new SnapshotTaker.Begin(snapshot.startZxid(), snapshot.sessions()));
+    }
+
+    /** The taker wrote a slice: walk the next one, between the requests that queued meanwhile. */
+    private Behavior<Command> onSliceWritten(SnapshotTaker.SliceWritten written) {
+        if (snapshot == null) {
+            return this;
+        }
+        if (!written.ok()) {
+            snapshot = null;
+            return this;
+        }
+        if (snapshotWalked) {
+            snapshotTaker.tell(new SnapshotTaker.Finish(tree.lastZxid()));
+            return this;
+        }
+        List<SnapshotNode> slice = new ArrayList<>(SNAPSHOT_SLICE_NODES);
+        snapshotWalked = !snapshot.next(SNAPSHOT_SLICE_NODES, slice::add);
+        snapshotTaker.tell(new SnapshotTaker.Nodes(slice));
+        return this;
+    }
+
+    private Behavior<Command> onSnapshotDone(SnapshotTaker.Done done) {
+        snapshot = null;
+        return this;
     }
 
     /**
@@ -199,7 +354,10 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         Op op = r.op();
         OpResult result;
         if (op instanceof Op.Sync s) {
-            // Every earlier write has been applied by the time this message is handled.
+            if (!pending.isEmpty()) {
+                syncs.add(new WaitingSync(pending.peekLast().zxid(), s, r.replyTo()));
+                return this;
+            }
             result = new OpResult.Synced(s.path());
         } else if (op instanceof Op.AddWatch a) {
             result = addWatch(sessionId, a);

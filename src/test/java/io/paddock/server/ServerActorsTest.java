@@ -4,8 +4,10 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.stream.javadsl.Sink;
+import io.paddock.storage.TxnLog;
 import io.paddock.tree.Acl;
 import io.paddock.tree.CreateMode;
+import io.paddock.tree.DataTree;
 import io.paddock.tree.ErrorCode;
 import io.paddock.tree.EventType;
 import io.paddock.tree.Op;
@@ -14,12 +16,14 @@ import io.paddock.tree.WatchKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +45,17 @@ class ServerActorsTest {
     private static ActorRef<SessionTracker.Command> tracker;
     private static ServerGateway gateway;
 
+    @TempDir
+    static Path dataDir;
+
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         testKit = ActorTestKit.create();
-        PaddockConfig config = PaddockConfig.defaults(Path.of("unused")).withTickTime(TICK_MS)
+        PaddockConfig config = PaddockConfig.defaults(dataDir).withTickTime(TICK_MS)
                 .withContainerCheckIntervalMs(200).withEventWindow(EVENT_WINDOW);
-        tree = testKit.spawn(TreeActor.create(config, 0, System::currentTimeMillis), "tree");
-        tracker = testKit.spawn(SessionTracker.create(config, 0, tree, System::currentTimeMillis), "sessions");
+        TxnLog log = TxnLog.open(dataDir, LogWriter.options(config.storage()));
+        tree = testKit.spawn(TreeActor.create(config, 0, System::currentTimeMillis, new DataTree(), log), "tree");
+        tracker = testKit.spawn(SessionTracker.create(config, 0, tree, System::currentTimeMillis, Map.of()), "sessions");
         gateway = new ActorGateway(testKit.system(), tree, tracker, 64);
     }
 

@@ -2,20 +2,27 @@ package io.paddock.server
 
 import akka.actor.testkit.typed.scaladsl.ScalaTestWithActorTestKit
 import akka.actor.typed.ActorRef
-import io.paddock.tree.{Acl, CreateMode, ErrorCode, Op, OpResult}
+import io.paddock.storage.TxnLog
+import io.paddock.tree.{Acl, CreateMode, DataTree, ErrorCode, Op, OpResult}
 import org.scalatest.wordspec.AnyWordSpecLike
 
-import java.nio.file.Path
+import java.nio.file.{Files, Path}
 import scala.concurrent.duration._
 
 /** Empty containers and expired TTL nodes are removed by the server, as transactions. */
 class ReaperSpec extends ScalaTestWithActorTestKit with AnyWordSpecLike {
 
   private val checkIntervalMs = 100L
-  private val config = PaddockConfig.defaults(Path.of("unused")).withTickTime(100)
+  private val dataDir: Path = Files.createTempDirectory("reaper-spec")
+  private val config = PaddockConfig.defaults(dataDir).withTickTime(100)
     .withContainerCheckIntervalMs(checkIntervalMs)
-  private val tree: ActorRef[TreeActor.Command] =
-    spawn(TreeActor.create(config, 0, () => System.currentTimeMillis()))
+  private val tree: ActorRef[TreeActor.Command] = spawn(TreeActor.create(config, 0, () => System.currentTimeMillis(),
+    new DataTree(), TxnLog.open(dataDir, LogWriter.options(config.storage))))
+
+  override protected def afterAll(): Unit = {
+    super.afterAll()
+    Files.walk(dataDir).sorted(java.util.Comparator.reverseOrder()).forEach(p => Files.delete(p))
+  }
   private val noSession = ServerGateway.NO_SESSION
 
   private def run(op: Op): Reply = {
