@@ -40,11 +40,14 @@ public final class PaddockNode implements AutoCloseable {
     }
 
     private final ActorSystem<Void> system;
+    private final ActorRef<TreeActor.Command> tree;
     private final ServerGateway gateway;
     private final ServerBinding httpBinding;
 
-    private PaddockNode(ActorSystem<Void> system, ServerGateway gateway, ServerBinding httpBinding) {
+    private PaddockNode(ActorSystem<Void> system, ActorRef<TreeActor.Command> tree, ServerGateway gateway,
+                        ServerBinding httpBinding) {
         this.system = system;
+        this.tree = tree;
         this.gateway = gateway;
         this.httpBinding = httpBinding;
     }
@@ -80,7 +83,7 @@ public final class PaddockNode implements AutoCloseable {
                     .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
                     () -> binding.unbind().thenApply(x -> Done.getInstance()));
-            return new PaddockNode(system, gateway, binding);
+            return new PaddockNode(system, a.tree(), gateway, binding);
         } catch (Exception e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -124,6 +127,11 @@ public final class PaddockNode implements AutoCloseable {
 
     public ActorSystem<?> system() {
         return system;
+    }
+
+    /** A digest of the whole applied tree and its sessions: equal trees, equal digests. */
+    public CompletionStage<Long> treeDigest() {
+        return akka.actor.typed.javadsl.AskPattern.ask(tree, TreeActor.GetDigest::new, START_TIMEOUT, system.scheduler());
     }
 
     public CompletionStage<Done> whenTerminated() {

@@ -76,6 +76,10 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     public record GetStatus(ActorRef<ServerStatus> replyTo) implements Command {
     }
 
+    /** The digest of the whole applied tree (see DataTree.digest): for consistency checks. */
+    public record GetDigest(ActorRef<Long> replyTo) implements Command {
+    }
+
     private enum ReapTick implements Command {
         INSTANCE
     }
@@ -166,6 +170,10 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
                 .onMessage(CloseSession.class, this::onCloseSession)
                 .onMessage(Attach.class, this::onAttach)
                 .onMessage(GetStatus.class, this::onGetStatus)
+                .onMessage(GetDigest.class, g -> {
+                    g.replyTo().tell(tree.digest());
+                    return this;
+                })
                 .onMessageEquals(ReapTick.INSTANCE, this::onReapTick)
                 .onMessage(LogWriter.Persisted.class, this::onPersisted)
                 .onMessage(LogWriter.Failed.class, this::onLogFailed)
