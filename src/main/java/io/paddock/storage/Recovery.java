@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * snapshot, then every logged record after its start zxid, replayed ({@link DataTree#replay})
  * up to the zxid its fuzzy walk ended at and applied after that. Missing records are an error
  * naming the snapshot and the log segment, never a silent hole: the log must continue right
- * after the snapshot's start zxid (or, without a snapshot, from zxid 1) and must reach the
- * snapshot's end zxid.
+ * after the snapshot's start zxid (or, without a snapshot, from zxid 1), must reach the
+ * snapshot's end zxid, and within one epoch (the high 32 bits) must go on without a jump.
  */
 public final class Recovery {
 
@@ -50,6 +50,12 @@ public final class Recovery {
                     throw new IOException("Records are missing: recovering from " + from + " needs the log from zxid 0x"
                             + Long.toHexString(startZxid + 1) + ", but its first record after that is 0x"
                             + Long.toHexString(r.zxid()) + " in " + segmentOf(log, r.zxid()));
+                }
+                if (replayed + applied > 0 && r.zxid() != last + 1 && (r.zxid() >>> 32) == (last >>> 32)) {
+                    throw new IOException("Records are missing: zxids 0x" + Long.toHexString(last + 1) + " to 0x"
+                            + Long.toHexString(r.zxid() - 1) + " are not in the log, which jumps from 0x"
+                            + Long.toHexString(last) + " to 0x" + Long.toHexString(r.zxid()) + " in "
+                            + segmentOf(log, r.zxid()) + " (a segment deleted or lost?)");
                 }
                 if (r.zxid() <= endZxid) {
                     tree.replay(r);

@@ -114,6 +114,39 @@ class RecoveryTest {
     }
 
     @Test
+    void aSegmentMissingFromTheMiddleOfTheLogIsAnErrorNamingTheHole() throws IOException {
+        log = TxnLog.open(dir, OPTIONS);
+        logged(30);
+        log.roll();
+        long firstLost = live.lastZxid() + 1;
+        logged(30);
+        long lastLost = live.lastZxid();
+        log.roll();
+        logged(30);
+        log.close();
+        log = null;
+        Files.delete(dir.resolve(TxnLog.segmentName(firstLost)));
+        TxnLog reopened = reopen();
+        IOException e = assertThrows(IOException.class, () -> Recovery.recover(dir, reopened));
+        assertTrue(e.getMessage().contains("0x" + Long.toHexString(firstLost) + " to 0x" + Long.toHexString(lastLost))
+                && e.getMessage().contains(TxnLog.segmentName(lastLost + 1)), e.getMessage());
+    }
+
+    @Test
+    void aNewEpochMayStartItsCounterAfresh() throws IOException {
+        log = TxnLog.open(dir, OPTIONS);
+        logged(20);
+        TxnRecord nextEpoch = new TxnRecord((1L << 32) | 1, 0x99, 0, 0, new Txn.CreateSession(1000));
+        live.apply(nextEpoch);
+        log.append(nextEpoch);
+        log.flush();
+        Recovery.Recovered r = Recovery.recover(dir, reopen());
+        assertEquals(nextEpoch.zxid(), r.tree().lastZxid());
+        assertEquals(live.digest(), r.tree().digest());
+        assertEquals(21, r.replayed());
+    }
+
+    @Test
     void withoutASnapshotTheLogMustStartAtZxidOne() throws IOException {
         log = TxnLog.open(dir, OPTIONS);
         log.append(new TxnRecord(5, 0x99, 0, 0, new Txn.CreateSession(1000)));
