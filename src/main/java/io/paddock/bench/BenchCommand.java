@@ -1,0 +1,228 @@
+package io.paddock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code paddock bench}: drives a running server over its HTTP API and prints, per run, a table
+ * row and one JSON line on standard output; progress and error samples go to standard error.
+ * Exit status: 0 done (request errors are counted in the results, not in the status), 1 the
+ * server could not be reached or refused the set-up, 2 bad options.
+ */
+public final class BenchCommand {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    static final String HELP = """
+            Usage: paddock bench [options]
+
+            Drives a running Paddock server over its HTTP API with concurrent clients and prints,
+            per run, a table row and one JSON line on standard output:
+              {"workload":..,"clients":..,"ops":..,"opsPerSec":..,"p50Ms":..,"p99Ms":..,"p999Ms":..,"errors":..,...}
+            so `paddock bench | grep '^{'` keeps the JSON. Progress goes to standard error.
+
+            Options (--name value or --name=value):
+              --url URL           the server (default: http://127.0.0.1:<httpPort of conf/paddock.cfg>,
+                                  or :8080 when that file does not say)
+              --clients LIST      concurrent clients, one run per value, e.g. 1,8,64 (default 1,8,64)
+              --outstanding N     requests each client keeps in flight (default 1)
+              --duration D        measured time of each run: 500ms, 10s, 2m (default 10s)
+              --warmup D          time before measuring, not counted, every run (default 2s)
+              --value-size BYTES  data per znode written (default 100)
+              --keys N            znodes the workload spreads its requests over (default 1000)
+              --workload NAME     what clients do (default write):
+                                    write  %s
+                                  read (100%% getData) and mixed (a read ratio) are planned for a
+                                  later version; the option takes one name so they can be added.
+              -h, --help          this text
+
+            Each client is one thread with its own HTTP/1.1 connection, running a closed loop: it
+            sends a request when one of its requests has answered. Latency is from send to answer,
+            in percentiles from an HdrHistogram (microsecond values, 3 significant digits). In a
+            closed loop a slow answer delays the requests behind it rather than hiding them, so no
+            correction for coordinated omission is needed or made. Errors are counted by HTTP
+            status ("timeout" and "io" when no answer came). The workload's znodes live under a
+            fresh /bench-<random> znode, deleted at the end.
+
+            Exit status: 0 done, 1 the server could not be reached or refused the set-up, 2 bad options.
+            """.formatted(WorkloadKind.WRITE.description());
+
+    private static final String PORT_FILE = "paddock-http.port";
+    private static final int DEFAULT_HTTP_PORT = 8080;
+
+    private BenchCommand() {
+    }
+
+    /** The command line {@code paddock bench <args>}; {@code confDir} is where paddock.cfg may say the port. */
+    public static int run(String[] args, Path confDir, PrintStream out, PrintStream err) {
+        List<String> argList = Arrays.asList(args);
+        if (argList.contains("-h") || argList.contains("--help")) {
+            out.print(HELP);
+            return OK;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(argList, defaultUrl(confDir.resolve("paddock.cfg")));
+        } catch (BenchOptions.BadOption e) {
+            err.println("paddock bench: " + e.getMessage());
+            err.println("Run 'paddock bench --help' for the options.");
+            return USAGE;
+        }
+        try {
+            bench(options, out, err);
+            return OK;
+        } catch (BenchException e) {
+            err.println("paddock bench: " + e.getMessage());
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("paddock bench: interrupted");
+            return FAILED;
+        }
+    }
+
+    /**
+     * Runs every --clients value in order and returns the results, printing each as it is done;
+     * the workload's parent znode is removed at the end even when a run fails.
+     */
+    public static List<RunResult> bench(BenchOptions options, PrintStream out, PrintStream progress)
+            throws BenchException, InterruptedException {
+        BenchHttp http = new BenchHttp(options.url());
+        JsonNode status = http.status();
+        // Random, so that benchmarks running side by side, or one left behind by a crash, never collide.
+        String parent = "/bench-" + HexFormat.of().formatHex(randomBytes());
+        progress.println("paddock bench: " + options.url() + " is " + status.path("mode").asText("?")
+                + " Paddock " + status.path("version").asText("?") + " at zxid " + status.path("zxid").asText("?"));
+        progress.println("paddock bench: workload " + options.workload().optionName() + ", " + options.keys()
+                + " keys under " + parent + ", values of " + options.valueSize() + " bytes, "
+                + options.outstanding() + " outstanding per client, warm-up " + seconds(options.warmup().toMillis())
+                + ", measured " + seconds(options.duration().toMillis()) + " per run");
+
+        Workload workload = Workload.of(options, http, parent);
+        // Ctrl-C ends the JVM without reaching the finally below: the hook still removes the parent.
+        Thread cleanupHook = new Thread(() -> {
+            try {
+                workload.cleanup();
+            } catch (BenchException e) {
+                progress.println("paddock bench: could not remove " + parent + ": " + e.getMessage());
+            }
+        }, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupHook);
+        List<RunResult> results = new ArrayList<>();
+        try {
+            workload.prepare();
+            out.println(RunResult.tableHeader());
+            out.flush();
+            for (int clients : options.clients()) {
+                progress.println("paddock bench: " + clients + " client" + (clients == 1 ? "" : "s") + " ...");
+                RunResult result = BenchRun.run(workload, options, clients, progress);
+                results.add(result);
+                out.println(result.tableRow());
+                out.println(result.jsonLine());
+                out.flush();
+            }
+        } catch (Throwable t) {
+            // Clean up, but do not let a failing clean-up hide the error that ended the run.
+            try {
+                workload.cleanup();
+            } catch (BenchException c) {
+                t.addSuppressed(c);
+            }
+            throw t;
+        } finally {
+            removeHook(cleanupHook);
+        }
+        workload.cleanup();
+        return results;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down, and the hook is doing the clean-up.
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[4];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /**
+     * http://host:port of the server that {@code configFile} describes: its httpPort (or, when
+     * that is 0, the port a running server wrote to dataDir, as {@code paddock status} reads
+     * it) and its clientPortAddress unless that is a wildcard. Without the file, the server's
+     * default port. Null when the file gives no usable port.
+     */
+    static URI defaultUrl(Path configFile) {
+        if (!Files.isRegularFile(configFile)) {
+            return URI.create("http://127.0.0.1:" + DEFAULT_HTTP_PORT);
+        }
+        Map<String, String> values;
+        try {
+            values = readKeyValues(Files.readAllLines(configFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return null;
+        }
+        String host = values.getOrDefault("clientPortAddress", "");
+        if (host.isEmpty() || host.equals("0.0.0.0")) {
+            host = "127.0.0.1";
+        } else if (host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+            host = "[::1]";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        int port;
+        try {
+            port = Integer.parseInt(values.getOrDefault("httpPort", Integer.toString(DEFAULT_HTTP_PORT)));
+            if (port == 0 && values.containsKey("dataDir")) {
+                port = Integer.parseInt(Files.readString(Path.of(values.get("dataDir")).resolve(PORT_FILE)).trim());
+            }
+        } catch (NumberFormatException | IOException e) {
+            return null;
+        }
+        if (port <= 0 || port > 65535) {
+            return null;
+        }
+        try {
+            return URI.create("http://" + host + ":" + port);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** zoo.cfg syntax, as far as the driver needs it: key=value lines, '#' lines and blank lines skipped. */
+    static Map<String, String> readKeyValues(List<String> lines) {
+        Map<String, String> values = new TreeMap<>();
+        for (String line : lines) {
+            String trimmed = line.trim();
+            int eq = trimmed.indexOf('=');
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || eq < 0) {
+                continue;
+            }
+            values.put(trimmed.substring(0, eq).trim(), trimmed.substring(eq + 1).trim());
+        }
+        return values;
+    }
+}

@@ -1,0 +1,146 @@
+package io.paddock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The HTTP API calls (docs/http-api.md) the driver makes around the measured requests: set-up,
+ * clean-up and a look at the server. Also builds the requests clients send, so every URL the
+ * driver uses is made in one place.
+ */
+final class BenchHttp {
+
+    /** Long enough for a slow fsync under load, short enough that a hung server ends the run. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Creates per multi: the ops of one multi share one request body, which the server bounds at
+     * the base64 of maxDataBytes plus 64 KiB, so a batch also stops at {@link #MULTI_BATCH_BYTES}.
+     */
+    static final int MULTI_BATCH_OPS = 500;
+    static final int MULTI_BATCH_BYTES = 256 << 10;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OCTET_STREAM = "application/octet-stream";
+
+    private final URI base;
+    private final HttpClient client;
+
+    BenchHttp(URI base) {
+        this.base = base;
+        this.client = newClient();
+    }
+
+    /**
+     * One HTTP/1.1 client: the driver gives each benchmark client its own, so each keeps its own
+     * connection. Answers are completed on the client's selector thread instead of being handed to
+     * a pool (every callback here only queues or records): one thread wake-up less per request
+     * halved the client's latency on a 2-CPU machine and leaves more CPU to the server measured.
+     */
+    static HttpClient newClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    URI base() {
+        return base;
+    }
+
+    /** The URL of a znode, {@code path} absolute; bench paths are plain ASCII names, so nothing needs escaping. */
+    URI znodeUri(String path) {
+        return URI.create(base + "/v1/znodes" + path);
+    }
+
+    /** setData with any version, the data as bare bytes (as ZooKeeper clients send it, no base64 on either side). */
+    static HttpRequest setData(URI znode, byte[] data) {
+        return HttpRequest.newBuilder(znode)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", OCTET_STREAM)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+                .build();
+    }
+
+    /** GET /v1/status: what the server says it is, for the header of the output. */
+    JsonNode status() throws BenchException {
+        return call("GET", base + "/v1/status", null, 200);
+    }
+
+    /** Creates one persistent znode with {@code data}. */
+    void create(String path, byte[] data) throws BenchException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("data", Base64.getEncoder().encodeToString(data));
+        call("POST", znodeUri(path).toString(), body.toString(), 201);
+    }
+
+    /** Creates persistent znodes, each with {@code data}, in as few multis as the body limit allows. */
+    void createAll(List<String> paths, byte[] data) throws BenchException {
+        String encoded = Base64.getEncoder().encodeToString(data);
+        int perBatch = Math.max(1, Math.min(MULTI_BATCH_OPS, MULTI_BATCH_BYTES / Math.max(1, data.length)));
+        for (int from = 0; from < paths.size(); from += perBatch) {
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode ops = body.putArray("ops");
+            for (String path : paths.subList(from, Math.min(paths.size(), from + perBatch))) {
+                ops.addObject().put("op", "create").put("path", path).put("data", encoded);
+            }
+            call("POST", base + "/v1/multi", body.toString(), 200);
+        }
+    }
+
+    /** Deletes a znode and everything under it, in one transaction. */
+    void deleteRecursive(String path) throws BenchException {
+        call("DELETE", znodeUri(path) + "?recursive=true", null, 204);
+    }
+
+    private JsonNode call(String method, String url, String jsonBody, int expectedStatus) throws BenchException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT);
+        if (jsonBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException e) {
+            throw new BenchException("nothing answers at " + base + ". Is the server running?", e);
+        } catch (HttpTimeoutException e) {
+            throw new BenchException(method + " " + url + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+        } catch (IOException e) {
+            throw new BenchException(method + " " + url + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException(method + " " + url + " was interrupted", e);
+        }
+        if (response.statusCode() != expectedStatus) {
+            throw new BenchException(method + " " + url + " answered HTTP " + response.statusCode() + ": "
+                    + response.body());
+        }
+        if (response.body().isEmpty()) {
+            return JSON.nullNode();
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new BenchException(method + " " + url + " answered something that is not JSON: " + response.body(), e);
+        }
+    }
+}
