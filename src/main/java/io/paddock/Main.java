@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.paddock.bench.BenchCommand;
 import io.paddock.server.ConfigException;
 import io.paddock.server.ConfigFile;
 import io.paddock.server.PaddockConfig;
+import io.paddock.storage.DataDirCheck;
+import io.paddock.storage.LogDump;
+import io.paddock.storage.SnapshotDump;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
@@ -56,6 +60,14 @@ public final class Main {
             Commands:
               server [config]   run a server in the foreground until SIGTERM (default config: conf/paddock.cfg)
               status [config]   show what the server of that config is and holds (mode, zxid, nodes, sessions)
+              bench [options]   drive a running server over HTTP and print throughput and latency (bench --help)
+
+            Offline tools (they only read; best run while the server is stopped):
+              logdump <log file>      print every record of a log segment (dataDir/log.<zxid>), one per line
+              snapdump <snapshot file> [--data]
+                                      print a snapshot's sessions and nodes (--data: their data, in base64)
+              verify [dataDir|config] check the log and snapshots as start-up would, changing nothing;
+                                      exit 0 when the directory would start cleanly
             """;
 
     private Main() {
@@ -76,6 +88,14 @@ public final class Main {
                 return withConfig(rest, Main::server);
             case "status":
                 return withConfig(rest, Main::status);
+            case "bench":
+                return BenchCommand.run(rest, confDir(), System.out, System.err);
+            case "logdump":
+                return LogDump.run(rest, System.out, System.err);
+            case "snapdump":
+                return SnapshotDump.run(rest, System.out, System.err);
+            case "verify":
+                return verify(rest);
             case "help", "-h", "--help":
                 System.out.print(USAGE_TEXT);
                 return OK;
@@ -105,6 +125,29 @@ public final class Main {
             return USAGE;
         }
         return command.run(configFile, config);
+    }
+
+    /** {@code verify} takes a data directory, or a config file whose dataDir it checks (default conf/paddock.cfg). */
+    private static int verify(String[] args) {
+        if (args.length > 1) {
+            System.err.println("paddock: too many arguments: " + String.join(" ", args));
+            System.err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        Path target = args.length == 1 ? Path.of(args[0]) : confDir().resolve("paddock.cfg");
+        if (Files.isDirectory(target)) {
+            return DataDirCheck.run(target, System.out, System.err);
+        }
+        if (!Files.exists(target)) {
+            System.err.println("paddock verify: " + target + " is neither a data directory nor a config file");
+            return USAGE;
+        }
+        try {
+            return DataDirCheck.run(ConfigFile.load(target).dataDir(), System.out, System.err);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return USAGE;
+        }
     }
 
     private static Path confDir() {
