@@ -164,7 +164,7 @@ class CrashRecoveryTest {
         stop(server);
     }
 
-    /** Whether a finished snapshot.&lt;zxid&gt; file (the name for it) appears in dataDir before the deadline. */
+    /** Whether a finished snapshot.&lt;zxid&gt; file appears in dataDir before the deadline. */
     private static boolean awaitSnapshotFile(Path dataDir, Duration deadline) throws IOException, InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end) {
