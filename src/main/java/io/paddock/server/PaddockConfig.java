@@ -111,6 +111,13 @@ public record PaddockConfig(
                 eventWindow, servers, storage);
     }
 
+    /** The ensemble: server.N lines by id. */
+    public PaddockConfig withServers(Map<Long, ServerSpec> servers) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, Map.copyOf(servers), storage);
+    }
+
     public PaddockConfig withStorage(Storage storage) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,

@@ -1,0 +1,64 @@
+package io.paddock.server;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Akka settings one server of an ensemble runs with, derived from its server.N line: Akka
+ * Cluster over Artery TCP on the server's peerPort, every server a seed node. Akka is only the
+ * transport here and a view of who is up: no downing provider, so that nothing but ZAB's own votes,
+ * epochs and acks ever decides anything (a server restarted on the same address replaces its old
+ * incarnation by joining again; one that stays down merely shows as unreachable).
+ */
+public final class ClusterSettings {
+
+    /** The actor system's name: part of every peer address. */
+    public static final String SYSTEM_NAME = "paddock";
+    /** Frames above this are cut into chunks (see PeerFrames); Artery's frame limit sits above it. */
+    public static final int MAX_CHUNK_BYTES = 256 * 1024;
+
+    private ClusterSettings() {
+    }
+
+    public static String address(PaddockConfig.ServerSpec server) {
+        return "akka://" + SYSTEM_NAME + "@" + server.host() + ":" + server.peerPort();
+    }
+
+    /** The path of a server's peer actor (spawned by the node's guardian as "peer"). */
+    public static String peerPath(PaddockConfig.ServerSpec server) {
+        return address(server) + "/user/peer";
+    }
+
+    /**
+     * @param bindHostname where Artery listens (the canonical host, or 0.0.0.0 in a container whose
+     *                     own name resolves to its address only on the container network)
+     */
+    public static Config forEnsemble(PaddockConfig config, long myId, String bindHostname) {
+        PaddockConfig.ServerSpec me = config.servers().get(myId);
+        if (me == null) {
+            throw new IllegalArgumentException("myid " + myId + " has no server." + myId + " line");
+        }
+        List<String> seeds = new ArrayList<>();
+        config.servers().keySet().stream().sorted().forEach(id -> seeds.add(address(config.servers().get(id))));
+        return ConfigFactory.empty()
+                .withValue("akka.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
+                .withValue("akka.remote.artery.transport", ConfigValueFactory.fromAnyRef("tcp"))
+                .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(me.host()))
+                .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(me.peerPort()))
+                .withValue("akka.remote.artery.bind.hostname",
+                        ConfigValueFactory.fromAnyRef(bindHostname == null ? me.host() : bindHostname))
+                .withValue("akka.remote.artery.bind.port", ConfigValueFactory.fromAnyRef(me.peerPort()))
+                .withValue("akka.remote.artery.advanced.maximum-frame-size",
+                        ConfigValueFactory.fromAnyRef((MAX_CHUNK_BYTES * 2) + "b"))
+                .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+                .withValue("akka.cluster.downing-provider-class", ConfigValueFactory.fromAnyRef(""))
+                .withValue("akka.cluster.log-info-verbose", ConfigValueFactory.fromAnyRef(false))
+                // The membership view is informational: a node that cannot join yet keeps trying.
+                .withValue("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes",
+                        ConfigValueFactory.fromAnyRef("off"))
+                .withValue("akka.cluster.jmx.enabled", ConfigValueFactory.fromAnyRef(false));
+    }
+}

@@ -1,0 +1,6 @@
+package io.paddock.zab;
+
+/** ZooKeeper's peer states. */
+public enum ServerState {
+    LOOKING, FOLLOWING, LEADING, OBSERVING
+}
