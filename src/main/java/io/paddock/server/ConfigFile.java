@@ -88,6 +88,7 @@ public final class ConfigFile {
         private long preAllocSizeBytes = defaults.storage().preAllocSizeBytes();
         private int snapRetainCount = defaults.storage().snapRetainCount();
         private int purgeIntervalHours = defaults.storage().purgeIntervalHours();
+        private boolean quorumListenOnAllIPs;
 
         Reader(String source) {
             this.source = source;
@@ -115,7 +116,7 @@ public final class ConfigFile {
             return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress,
                     httpPort, min, max, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
                     Collections.unmodifiableSortedMap(servers), new PaddockConfig.Storage(snapCount, forceSync,
-                            preAllocSizeBytes, snapRetainCount, purgeIntervalHours));
+                            preAllocSizeBytes, snapRetainCount, purgeIntervalHours), quorumListenOnAllIPs);
         }
 
         private void readLine(int line, String text) throws ConfigException {
@@ -161,6 +162,7 @@ public final class ConfigFile {
                 case "preAllocSize" -> preAllocSizeBytes = kilobytes(line, key, value);
                 case "autopurge.snapRetainCount" -> snapRetainCount = snapRetainCount(line, key, value);
                 case "autopurge.purgeInterval" -> purgeIntervalHours = nonNegativeInt(line, key, value);
+                case "quorumListenOnAllIPs" -> quorumListenOnAllIPs = trueOrFalse(line, key, value);
                 default -> throw new ConfigException(source, line, key, "unknown key");
             }
         }
@@ -250,6 +252,14 @@ public final class ConfigFile {
                 case "yes" -> true;
                 case "no" -> false;
                 default -> throw new ConfigException(source, line, key, "must be yes or no: '" + value + "'");
+            };
+        }
+
+        private boolean trueOrFalse(int line, String key, String value) throws ConfigException {
+            return switch (value) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new ConfigException(source, line, key, "must be true or false: '" + value + "'");
             };
         }
 

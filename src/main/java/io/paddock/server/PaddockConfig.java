@@ -22,6 +22,8 @@ import java.util.Map;
  * @param eventWindow              watch events each session keeps for SSE resumption
  * @param servers                  server.N lines by id (empty when standalone)
  * @param storage                  the transaction log's and snapshots' settings
+ * @param quorumListenOnAllIPs     peers listen on every address (0.0.0.0) rather than on their
+ *                                 server.N host only, as in ZooKeeper (for containers)
  */
 public record PaddockConfig(
         int tickTime,
@@ -38,7 +40,8 @@ public record PaddockConfig(
         long containerCheckIntervalMs,
         int eventWindow,
         Map<Long, ServerSpec> servers,
-        Storage storage) {
+        Storage storage,
+        boolean quorumListenOnAllIPs) {
 
     /** One {@code server.N=host:peerPort:electionPort[:observer]} line. */
     public record ServerSpec(long id, String host, int peerPort, int electionPort, boolean observer) {
@@ -73,7 +76,7 @@ public record PaddockConfig(
     public static PaddockConfig defaults(Path dataDir) {
         return new PaddockConfig(DEFAULT_TICK_TIME, 10, 5, dataDir, 2181, "0.0.0.0", 8080,
                 2 * DEFAULT_TICK_TIME, 20 * DEFAULT_TICK_TIME, DEFAULT_MAX_DATA_BYTES, null, 5000, 1024,
-                Map.of(), Storage.DEFAULTS);
+                Map.of(), Storage.DEFAULTS, false);
     }
 
     public boolean standalone() {
@@ -83,44 +86,49 @@ public record PaddockConfig(
     public PaddockConfig withPorts(int clientPort, int httpPort) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage);
+                eventWindow, servers, storage, quorumListenOnAllIPs);
     }
 
     /** The tick, with the session timeout bounds that derive from it (2 and 20 ticks). */
     public PaddockConfig withTickTime(int tickTime) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 2 * tickTime, 20 * tickTime, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
-                servers, storage);
+                servers, storage, quorumListenOnAllIPs);
     }
 
     public PaddockConfig withClientPortAddress(String clientPortAddress) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage);
+                eventWindow, servers, storage, quorumListenOnAllIPs);
     }
 
     public PaddockConfig withEventWindow(int eventWindow) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage);
+                eventWindow, servers, storage, quorumListenOnAllIPs);
     }
 
     public PaddockConfig withContainerCheckIntervalMs(long containerCheckIntervalMs) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage);
+                eventWindow, servers, storage, quorumListenOnAllIPs);
     }
 
     /** The ensemble: server.N lines by id. */
     public PaddockConfig withServers(Map<Long, ServerSpec> servers) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, Map.copyOf(servers), storage);
+                eventWindow, Map.copyOf(servers), storage, quorumListenOnAllIPs);
+    }
+
+    /** Where this server's peer port listens: every address, or its server.N host only (null). */
+    public String peerBindAddress() {
+        return quorumListenOnAllIPs ? "0.0.0.0" : null;
     }
 
     public PaddockConfig withStorage(Storage storage) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage);
+                eventWindow, servers, storage, quorumListenOnAllIPs);
     }
 }

@@ -73,7 +73,7 @@ class ConfigFileTest {
                         1L, new ServerSpec(1, "10.0.0.1", 2888, 3888, false),
                         2L, new ServerSpec(2, "10.0.0.2", 2889, 3889, false),
                         3L, new ServerSpec(3, "zk3.example.com", 2890, 3890, true)),
-                new PaddockConfig.Storage(5000, false, 1024 * 1024, 5, 24)), config);
+                new PaddockConfig.Storage(5000, false, 1024 * 1024, 5, 24), false), config);
         assertFalse(config.standalone());
     }
 
@@ -163,6 +163,15 @@ class ConfigFileTest {
             ConfigException e = refused("dataDir=/d", "forceSync=" + bad);
             assertEquals("conf/paddock.cfg:2: forceSync: must be yes or no: '" + bad + "'", e.getMessage());
         }
+    }
+
+    @Test
+    void quorumListenOnAllIPsBindsThePeerPortEverywhere() throws ConfigException {
+        assertEquals(null, parse("dataDir=/d").peerBindAddress());
+        assertEquals("0.0.0.0", parse("dataDir=/d", "quorumListenOnAllIPs=true").peerBindAddress());
+        assertEquals(null, parse("dataDir=/d", "quorumListenOnAllIPs=false").peerBindAddress());
+        ConfigException e = refused("dataDir=/d", "quorumListenOnAllIPs=yes");
+        assertEquals("conf/paddock.cfg:2: quorumListenOnAllIPs: must be true or false: 'yes'", e.getMessage());
     }
 
     @Test
