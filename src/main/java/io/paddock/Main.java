@@ -298,6 +298,18 @@ public final class Main {
             return FAILED;
         }
         out.println("Mode: " + json.path("mode").asText("unknown"));
+        JsonNode ensemble = json.path("ensemble");
+        if (ensemble.isObject()) {
+            out.println("Server id: " + json.path("serverId").asText("?"));
+            out.println("Leader: " + (ensemble.path("leaderId").asLong(-1) < 0 ? "none" : ensemble.path("leaderId").asText()));
+            out.println("Epoch: " + ensemble.path("currentEpoch").asText("?"));
+            out.println("Serving: " + (ensemble.path("serving").asBoolean(false) ? "yes" : "no"));
+            for (JsonNode l : ensemble.path("learners")) {
+                out.println("Learner " + l.path("id").asText() + ": " + l.path("role").asText() + ", "
+                        + (l.path("synced").asBoolean(false) ? "synced" : "syncing") + ", acked "
+                        + l.path("ackedZxid").asText() + ", heard " + l.path("lastHeardMs").asText() + " ms ago");
+            }
+        }
         out.println("Zxid: " + zxid(json.path("zxid")));
         out.println("Nodes: " + json.path("nodeCount").asText("?"));
         out.println("Sessions: " + json.path("sessionCount").asText("?"));

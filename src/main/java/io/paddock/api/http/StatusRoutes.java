@@ -35,6 +35,25 @@ final class StatusRoutes extends ApiDirectives {
         n.put("sessionCount", s.sessionCount());
         n.put("watchCount", s.watchCount());
         n.put("version", s.version());
+        ServerStatus.Ensemble e = s.ensemble();
+        if (e != null) {
+            ObjectNode en = n.putObject("ensemble");
+            en.put("leaderId", e.leaderId());
+            en.put("acceptedEpoch", e.acceptedEpoch());
+            en.put("currentEpoch", e.currentEpoch());
+            en.put("serving", e.serving());
+            en.put("lastLoggedZxid", HexIds.hex(e.lastLoggedZxid()));
+            en.put("lastCommittedZxid", HexIds.hex(e.lastCommittedZxid()));
+            var learners = en.putArray("learners");
+            for (ServerStatus.Learner l : e.learners()) {
+                ObjectNode ln = learners.addObject();
+                ln.put("id", l.id());
+                ln.put("role", l.observer() ? "observer" : "follower");
+                ln.put("synced", l.synced());
+                ln.put("ackedZxid", HexIds.hex(l.ackedZxid()));
+                ln.put("lastHeardMs", l.lastHeardMs());
+            }
+        }
         return n;
     }
 }
