@@ -142,7 +142,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         this.prep = new TxnPrep(tree, config.maxDataBytes(), config.superDigest());
         this.nextZxid = tree.lastZxid() + 1;
         PaddockConfig.Storage storage = config.storage();
-        this.logWriter = ctx.spawn(LogWriter.create(config.dataDir(), log, LogWriter.options(storage), ctx.getSelf()), "log",
+        this.logWriter = ctx.spawn(LogWriter.create(config.dataDir(), log, LogWriter.options(storage), ctx.getSelf().narrow()), "log",
                 DispatcherSelector.fromConfig("paddock.log-dispatcher"));
         this.snapshotTaker = ctx.spawn(SnapshotTaker.create(config.dataDir(), storage.snapRetainCount(),
                 storage.purgeIntervalHours() > 0, ctx.getSelf(), logWriter), "snapshot",

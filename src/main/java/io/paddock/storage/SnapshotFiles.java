@@ -4,6 +4,7 @@ import io.paddock.tree.DataTree;
 import io.paddock.tree.SnapshotNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ public final class SnapshotFiles {
 
     static final String PREFIX = "snapshot.";
     static final String TMP_SUFFIX = ".tmp";
+    /** The trailer ends with endZxid long, crc int: endZxid starts this many bytes before the end. */
+    private static final int TRAILER_END_ZXID_FROM_END = 8 + 4;
     private static final Pattern NAME = Pattern.compile("snapshot\\.([0-9a-f]{16})(\\.tmp)?");
     /** Windows cannot open a directory as a channel; elsewhere a renamed file's new name needs it forced. */
     private static final boolean FORCE_DIRECTORY =
@@ -99,7 +103,15 @@ public final class SnapshotFiles {
      * none. Each one skipped is logged at WARN with the reason.
      */
     public static Optional<Loaded> loadNewestValid(Path dir) throws IOException {
+        return loadNewestValid(dir, p -> true);
+    }
+
+    /** As {@link #loadNewestValid(Path)}, among the snapshots {@code usable} accepts only. */
+    public static Optional<Loaded> loadNewestValid(Path dir, Predicate<Path> usable) throws IOException {
         for (Path file : list(dir)) {
+            if (!usable.test(file)) {
+                continue;
+            }
             try {
                 return Optional.of(load(file));
             } catch (IOException e) {
@@ -117,17 +129,45 @@ public final class SnapshotFiles {
      */
     public static Loaded load(Path file) throws IOException {
         try (SnapshotReader reader = SnapshotReader.open(file)) {
-            DataTree tree;
-            try {
-                tree = DataTree.restore(reader.startZxid(), reader.sessions(), () -> nodes(reader));
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            } catch (IllegalArgumentException e) {
-                // Damage can look like a bad tree before the checksum is reached: prefer that diagnosis.
-                drain(reader);
-                throw new IOException(file + ": not a valid tree: " + e.getMessage(), e);
-            }
+            DataTree tree = restore(reader, file.toString());
             return new Loaded(file, reader.startZxid(), reader.endZxid(), tree);
+        }
+    }
+
+    /**
+     * The tree of every node {@code reader} has left, read to the end, so that the checksum
+     * has been checked. Throws an IOException naming {@code source} as {@link #load} does.
+     */
+    static DataTree restore(SnapshotReader reader, String source) throws IOException {
+        try {
+            return DataTree.restore(reader.startZxid(), reader.sessions(), () -> nodes(reader));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalArgumentException e) {
+            // Damage can look like a bad tree before the checksum is reached: prefer that diagnosis.
+            drain(reader);
+            throw new IOException(source + ": not a valid tree: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The end zxid a finished snapshot's trailer records, read without checking the file: what
+     * the file claims, for deciding which snapshots a truncation must set aside. -1 when the
+     * file is too short to hold a trailer.
+     */
+    static long endZxidOf(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < TRAILER_END_ZXID_FROM_END) {
+                return -1;
+            }
+            ByteBuffer b = ByteBuffer.allocate(8);
+            while (b.hasRemaining()) {
+                if (ch.read(b, size - TRAILER_END_ZXID_FROM_END + b.position()) < 0) {
+                    return -1;
+                }
+            }
+            return b.flip().getLong();
         }
     }
 

@@ -5,6 +5,7 @@ import io.paddock.tree.CreateMode;
 import io.paddock.tree.Id;
 import io.paddock.tree.SnapshotNode;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -41,6 +42,10 @@ public final class SnapshotReader implements AutoCloseable {
     private static final int STREAM_BUFFER_BYTES = 256 * 1024;
 
     private final Path file;
+    /** What error messages name: the file, or where bytes received came from. */
+    private final String source;
+    /** The snapshot itself when read from memory; null for a file. */
+    private final byte[] bytes;
     private final long checkedBytes;
     private final CRC32C crc = new CRC32C();
     private final DataInputStream in;
@@ -52,20 +57,38 @@ public final class SnapshotReader implements AutoCloseable {
     private long nodeCount;
     private long endZxid = -1;
 
-    private SnapshotReader(Path file, long size) throws IOException {
+    private SnapshotReader(Path file, String source, byte[] bytes, long size) throws IOException {
         this.file = file;
+        this.source = source;
+        this.bytes = bytes;
         this.checkedBytes = size - 4;
-        InputStream raw = new Limited(Files.newInputStream(file), checkedBytes);
+        InputStream raw = new Limited(bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file),
+                checkedBytes);
         this.in = new DataInputStream(new BufferedInputStream(new CheckedInputStream(raw, crc), STREAM_BUFFER_BYTES));
     }
 
     /** Opens a snapshot and reads its header and session table. */
     public static SnapshotReader open(Path file) throws IOException {
         long size = Files.size(file);
+        return start(new SnapshotReader(file, file.toString(), null, checkSize(file.toString(), size)));
+    }
+
+    /**
+     * Reads a snapshot held in memory (one received from a leader), checked exactly as a file
+     * is; {@code source} names it in error messages. {@link #file()} is null.
+     */
+    public static SnapshotReader open(byte[] snapshot, String source) throws IOException {
+        return start(new SnapshotReader(null, source, snapshot, checkSize(source, snapshot.length)));
+    }
+
+    private static long checkSize(String source, long size) throws IOException {
         if (size < HEADER_BYTES + 4 + TRAILER_BYTES) {
-            throw new IOException(file + ": " + size + " bytes, too short for a snapshot");
+            throw new IOException(source + ": " + size + " bytes, too short for a snapshot");
         }
-        SnapshotReader r = new SnapshotReader(file, size);
+        return size;
+    }
+
+    private static SnapshotReader start(SnapshotReader r) throws IOException {
         try {
             r.readHeader();
             return r;
@@ -97,6 +120,7 @@ public final class SnapshotReader implements AutoCloseable {
         sessions = Collections.unmodifiableMap(table);
     }
 
+    /** The file read; null for a snapshot read from memory. */
     public Path file() {
         return file;
     }
@@ -157,16 +181,7 @@ public final class SnapshotReader implements AutoCloseable {
         if (in.read() != -1) {
             throw corrupt(offset, "bytes after the trailer");
         }
-        int expected;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(4);
-            while (b.hasRemaining()) {
-                if (ch.read(b, checkedBytes + b.position()) < 0) {
-                    throw corrupt(checkedBytes, "the checksum is cut short");
-                }
-            }
-            expected = b.flip().getInt();
-        }
+        int expected = bytes != null ? ByteBuffer.wrap(bytes, (int) checkedBytes, 4).getInt() : storedChecksum();
         if ((int) crc.getValue() != expected) {
             throw corrupt(checkedBytes, "checksum mismatch: the file says 0x" + Integer.toHexString(expected)
                     + ", its bytes give 0x" + Integer.toHexString((int) crc.getValue()));
@@ -180,13 +195,26 @@ public final class SnapshotReader implements AutoCloseable {
         endZxid = end;
     }
 
+    /** The file's last four bytes, which the checksum over the rest of it must equal. */
+    private int storedChecksum() throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4);
+            while (b.hasRemaining()) {
+                if (ch.read(b, checkedBytes + b.position()) < 0) {
+                    throw corrupt(checkedBytes, "the checksum is cut short");
+                }
+            }
+            return b.flip().getInt();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         in.close();
     }
 
     private IOException corrupt(long at, String problem) {
-        return new IOException(file + " at offset " + at + ": " + problem);
+        return new IOException(source + " at offset " + at + ": " + problem);
     }
 
     private int readInt() throws IOException {

@@ -4,8 +4,10 @@ import io.paddock.tree.Acl;
 import io.paddock.tree.CreateMode;
 import io.paddock.tree.SnapshotNode;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -45,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Most nodes share a handful of ACLs, hence the references. Writes go through one reused
  * encoding buffer and a 256 KB buffered stream; the checksum is computed as the bytes leave it.
- * Not thread-safe: one writer thread.
+ * {@link #encode} gives the same bytes in memory for an exact snapshot, which a leader sends a
+ * learner (ZAB's SNAP). Not thread-safe: one writer thread.
  */
 public final class SnapshotWriter implements AutoCloseable {
 
@@ -72,14 +76,14 @@ public final class SnapshotWriter implements AutoCloseable {
     private boolean finished;
     private boolean closed;
 
-    private SnapshotWriter(Path dir, long startZxid, FileChannel channel, Path tmp) {
+    /** A writer to a file ({@code channel} and {@code tmp} set) or to memory (both null). */
+    private SnapshotWriter(Path dir, long startZxid, FileChannel channel, Path tmp, OutputStream sink) {
         this.dir = dir;
         this.tmp = tmp;
-        this.target = dir.resolve(SnapshotFiles.name(startZxid));
+        this.target = dir == null ? null : dir.resolve(SnapshotFiles.name(startZxid));
         this.startZxid = startZxid;
         this.channel = channel;
-        this.out = new BufferedOutputStream(new CheckedOutputStream(Channels.newOutputStream(channel), crc),
-                STREAM_BUFFER_BYTES);
+        this.out = new BufferedOutputStream(new CheckedOutputStream(sink, crc), STREAM_BUFFER_BYTES);
     }
 
     /** Starts {@code snapshot.<startZxid>.tmp} in {@code dir} (replacing a leftover one) with the header and sessions. */
@@ -87,22 +91,47 @@ public final class SnapshotWriter implements AutoCloseable {
         Path tmp = dir.resolve(SnapshotFiles.name(startZxid) + SnapshotFiles.TMP_SUFFIX);
         FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        SnapshotWriter w = new SnapshotWriter(dir, startZxid, channel, tmp);
+        SnapshotWriter w = new SnapshotWriter(dir, startZxid, channel, tmp, Channels.newOutputStream(channel));
         try {
-            w.putInt(MAGIC);
-            w.putInt(VERSION);
-            w.putLong(startZxid);
-            w.putInt(sessions.size());
-            for (Map.Entry<Long, Integer> s : sessions.entrySet()) {
-                w.putLong(s.getKey());
-                w.putInt(s.getValue());
-            }
-            w.emit();
+            w.header(sessions);
             return w;
         } catch (IOException | RuntimeException e) {
             w.close();
             throw e;
         }
+    }
+
+    /**
+     * An exact snapshot of a tree at {@code zxid} (start and end zxid both {@code zxid}) in
+     * memory: byte for byte the file {@link #finish} would write, for sending to a learner
+     * (ZAB's SNAP). {@code nodes} come parents first. A snapshot cannot exceed what one array
+     * holds (2 GB): IOException beyond that.
+     */
+    public static byte[] encode(long zxid, Map<Long, Integer> sessions, Iterator<SnapshotNode> nodes) throws IOException {
+        BoundedBytes bytes = new BoundedBytes();
+        SnapshotWriter w = new SnapshotWriter(null, zxid, null, null, bytes);
+        try {
+            w.header(sessions);
+            while (nodes.hasNext()) {
+                w.write(nodes.next());
+            }
+            w.trailer(zxid);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return bytes.toByteArray();
+    }
+
+    private void header(Map<Long, Integer> sessions) throws IOException {
+        putInt(MAGIC);
+        putInt(VERSION);
+        putLong(startZxid);
+        putInt(sessions.size());
+        for (Map.Entry<Long, Integer> s : sessions.entrySet()) {
+            putLong(s.getKey());
+            putInt(s.getValue());
+        }
+        emit();
     }
 
     /** Appends one node; parents must come before their children. */
@@ -162,6 +191,20 @@ public final class SnapshotWriter implements AutoCloseable {
             throw new IllegalArgumentException("endZxid 0x" + Long.toHexString(endZxid)
                     + " is before startZxid 0x" + Long.toHexString(startZxid));
         }
+        if (channel == null) {
+            throw new IllegalStateException("an in-memory snapshot has no file to finish");
+        }
+        trailer(endZxid);
+        channel.force(true);
+        channel.close();
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        finished = true;
+        SnapshotFiles.forceDirectory(dir);
+        return target;
+    }
+
+    /** End, node count, end zxid, then the checksum of every byte before it; all of it leaves the buffer. */
+    private void trailer(long endZxid) throws IOException {
         pos = 0;
         putInt(END);
         putLong(nodeCount);
@@ -171,12 +214,6 @@ public final class SnapshotWriter implements AutoCloseable {
         putInt((int) crc.getValue());
         emit();
         out.flush();
-        channel.force(true);
-        channel.close();
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        finished = true;
-        SnapshotFiles.forceDirectory(dir);
-        return target;
     }
 
     /** Abandons an unfinished snapshot: its temporary file is deleted. Nothing after {@link #finish}. */
@@ -203,7 +240,27 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private void checkWritable() {
         if (finished || closed) {
-            throw new IllegalStateException("snapshot " + target.getFileName() + " is " + (finished ? "finished" : "closed"));
+            throw new IllegalStateException("snapshot " + (target == null ? "in memory" : target.getFileName()) + " is "
+                    + (finished ? "finished" : "closed"));
+        }
+    }
+
+    /** Memory that refuses to grow past what one array can hold, rather than failing with an OutOfMemoryError. */
+    private static final class BoundedBytes extends ByteArrayOutputStream {
+        private static final int MAX_BYTES = Integer.MAX_VALUE - 16;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            if ((long) count + len > MAX_BYTES) {
+                throw new UncheckedIOException(new IOException("a snapshot in memory is limited to " + MAX_BYTES
+                        + " bytes"));
+            }
+            super.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -386,6 +387,53 @@ public final class TxnLog implements AutoCloseable {
      */
     public TxnIterator read(long afterZxid) throws IOException {
         checkOpen();
+        List<FileTxnIterator.Extent> extents = extents();
+        int from = 0;
+        while (from + 1 < extents.size() && extents.get(from + 1).firstZxid() - 1 <= afterZxid) {
+            from++;
+        }
+        return new FileTxnIterator(channels, extents.subList(from, extents.size()), afterZxid);
+    }
+
+    /**
+     * The last {@code n} flushed records (fewer if the log holds fewer), oldest first: a
+     * leader's window of history for DIFF. Segments are read newest first, each from its start
+     * (records have no index), until {@code n} are found; every record read is checked as
+     * {@link #read} checks it. A segment starts at every snapshot and every start-up, so this
+     * reads about what recovery reads after the newest snapshot.
+     */
+    public List<TxnRecord> tail(int n) throws IOException {
+        checkOpen();
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        List<FileTxnIterator.Extent> extents = extents();
+        ArrayDeque<List<TxnRecord>> bySegment = new ArrayDeque<>(); // oldest segment first
+        int found = 0;
+        for (int i = extents.size() - 1; i >= 0 && found < n; i--) {
+            // Only the segment's last (n - found) records are kept, in a ring.
+            int wanted = n - found;
+            ArrayDeque<TxnRecord> ring = new ArrayDeque<>(Math.min(wanted, 1024));
+            try (TxnIterator records = new FileTxnIterator(channels, List.of(extents.get(i)), 0)) {
+                while (records.hasNext()) {
+                    if (ring.size() == wanted) {
+                        ring.pollFirst();
+                    }
+                    ring.addLast(records.next());
+                }
+            }
+            found += ring.size();
+            bySegment.addFirst(new ArrayList<>(ring));
+        }
+        List<TxnRecord> out = new ArrayList<>(found);
+        for (List<TxnRecord> segment : bySegment) {
+            out.addAll(segment);
+        }
+        return out;
+    }
+
+    /** The durable extent of each segment, oldest first; segments purged from the directory are forgotten. */
+    private List<FileTxnIterator.Extent> extents() throws IOException {
         List<FileTxnIterator.Extent> extents = new ArrayList<>();
         boolean keptOne = false;
         for (SegmentState s : List.copyOf(segments)) {
@@ -401,35 +449,32 @@ public final class TxnLog implements AutoCloseable {
                 extents.add(new FileTxnIterator.Extent(s.file, s.firstZxid, s.durableEnd));
             }
         }
-        int from = 0;
-        while (from + 1 < extents.size() && extents.get(from + 1).firstZxid() - 1 <= afterZxid) {
-            from++;
-        }
-        return new FileTxnIterator(channels, extents.subList(from, extents.size()), afterZxid);
+        return extents;
     }
 
     /**
      * Drops every record with a zxid above {@code zxid} (ZAB's TRUNC): later segments are
      * deleted, the one holding {@code zxid} is truncated after it, and the next append starts a
      * new segment. Everything appended must be flushed (or discarded) first.
+     *
+     * <p>Crash-safe: segments are deleted newest first, the directory forced after each, and
+     * only then is the segment holding {@code zxid} cut (and forced). After a crash at any point
+     * the log holds a prefix of what it held, at least up to {@code zxid}: never older records
+     * without the newer ones in between, which could hide a hole at an epoch boundary.
      */
     public void truncateAfter(long zxid) throws IOException {
-        checkUsable();
-        if (buffer.position() > 0 || !rolled.isEmpty() || (active != null && active.unflushed())) {
-            throw new IllegalStateException("records were appended since the last flush: flush or discard them first");
-        }
+        checkFlushed();
         if (zxid >= lastZxid) {
             return;
         }
         try {
             closeActiveChannel(false);
-            boolean deleted = false;
             for (int i = segments.size() - 1; i >= 0; i--) {
                 SegmentState s = segments.get(i);
                 if (s.firstZxid > zxid) {
                     Files.deleteIfExists(s.file);
                     segments.remove(i);
-                    deleted = true;
+                    forceDirectory();
                     continue;
                 }
                 if (s.durableLastZxid > zxid) {
@@ -437,14 +482,19 @@ public final class TxnLog implements AutoCloseable {
                 }
                 break;
             }
-            if (deleted) {
-                forceDirectory();
-            }
             lastZxid = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).durableLastZxid;
             appendedZxid = lastZxid;
         } catch (IOException | RuntimeException e) {
             failed = true;
             throw e;
+        }
+    }
+
+    /** Throws IllegalStateException unless the log is usable and holds no record appended since the last flush. */
+    void checkFlushed() {
+        checkUsable();
+        if (buffer.position() > 0 || !rolled.isEmpty() || (active != null && active.unflushed())) {
+            throw new IllegalStateException("records were appended since the last flush: flush or discard them first");
         }
     }
 
