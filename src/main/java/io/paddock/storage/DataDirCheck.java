@@ -197,14 +197,16 @@ public final class DataDirCheck {
                 TxnRecord r = records.next();
                 if (first < 0) {
                     first = r.zxid();
-                    if (r.zxid() != start + 1) {
+                    if (!Recovery.follows(start, r.zxid())) {
                         gap = String.format("recovering from %s needs the log from zxid 0x%x, but its first record"
                                 + " after that is 0x%x in %s", from, start + 1, r.zxid(), holder(needed, r.zxid()));
                     }
-                } else if (r.zxid() != last + 1 && (r.zxid() >>> 32) == (last >>> 32)) {
-                    gap = String.format("zxids 0x%x to 0x%x are missing: the log jumps from 0x%x to 0x%x in %s"
-                            + " (start-up would replay across the hole)", last + 1, r.zxid() - 1, last, r.zxid(),
-                            holder(needed, r.zxid()));
+                } else if (!Recovery.follows(last, r.zxid())) {
+                    String missing = (r.zxid() >>> 32) == (last >>> 32)
+                            ? String.format("zxids 0x%x to 0x%x are missing", last + 1, r.zxid() - 1)
+                            : "records are missing";
+                    gap = String.format("%s: the log jumps from 0x%x to 0x%x in %s (start-up would refuse to replay"
+                            + " across the hole)", missing, last, r.zxid(), holder(needed, r.zxid()));
                 }
                 last = r.zxid();
                 replayed++;

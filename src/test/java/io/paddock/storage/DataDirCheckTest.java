@@ -294,7 +294,7 @@ class DataDirCheckTest {
         assertEquals(1, check());
 
         assertTrue(all().contains("Chain: GAP: zxids 0x65 to 0xc8 are missing: the log jumps from 0x64 to 0xc9 in"
-                + " log.00000000000000c9 (start-up would replay across the hole)"), all());
+                + " log.00000000000000c9 (start-up would refuse to replay across the hole)"), all());
     }
 
     @Test
