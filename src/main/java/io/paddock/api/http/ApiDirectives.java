@@ -5,6 +5,7 @@ import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.RemoteAddress;
+import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import io.paddock.server.Reply;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
 abstract class ApiDirectives extends AllDirectives {
 
     static final String SESSION_HEADER = "Paddock-Session";
+    static final String ZXID_HEADER = "Paddock-Zxid";
 
     /** akka-http's header with the request target as received (akka.http.server.raw-request-uri-header). */
     static final String RAW_URI_HEADER = "Raw-Request-URI";
@@ -206,13 +208,22 @@ abstract class ApiDirectives extends AllDirectives {
                                                     Function<T, HttpResponse> ok) {
         OpResult result = reply.result();
         if (result instanceof OpResult.Error e) {
-            return ApiErrors.of(e, path);
+            return withZxid(ApiErrors.of(e, path), reply);
         }
         if (expected.isInstance(result)) {
-            return ok.apply(expected.cast(result));
+            return withZxid(ok.apply(expected.cast(result)), reply);
         }
         throw new IllegalStateException("the server answered " + (result == null ? "null" : result.getClass().getSimpleName())
                 + " where " + expected.getSimpleName() + " was expected");
+    }
+
+    /**
+     * The {@value #ZXID_HEADER} header, ZooKeeper's reply-header zxid: the write's own zxid, or
+     * for a read the last transaction the answering server had applied. A client that carries it
+     * to another server can tell whether that server has caught up with what it has seen.
+     */
+    private static HttpResponse withZxid(HttpResponse response, Reply reply) {
+        return response.addHeader(RawHeader.create(ZXID_HEADER, HexIds.hex(reply.zxid())));
     }
 
     // ---- query parameters ----------------------------------------------------------------

@@ -60,6 +60,17 @@ class ZnodeRoutesTest extends ScriptedApiTest {
     }
 
     @Test
+    void everyAnswerCarriesTheServersZxidAsZooKeepersReplyHeaderDoes() {
+        gw.answer(op -> new OpResult.Created("/a", STAT));
+        HttpResponse<String> created = api.send("POST", "/v1/znodes/a", "{}", "Content-Type", "application/json");
+        assertEquals("0x" + Long.toHexString(ScriptedGateway.ZXID), created.headers().firstValue("Paddock-Zxid").orElse(""));
+        gw.answer(op -> new OpResult.Error(ErrorCode.NO_NODE, "/b", "no node"));
+        HttpResponse<String> missing = api.send("GET", "/v1/znodes/b", null);
+        assertEquals(404, missing.statusCode());
+        assertEquals("0x" + Long.toHexString(ScriptedGateway.ZXID), missing.headers().firstValue("Paddock-Zxid").orElse(""));
+    }
+
+    @Test
     void statJsonHasZooKeepersFieldsWithHexZxidsAndSessionIds() {
         gw.answer(op -> new OpResult.Created("/a", STAT));
         JsonNode stat = json(api.send("POST", "/v1/znodes/a", "{}")).get("stat");
