@@ -17,7 +17,12 @@ public sealed interface Output {
     record Append(TxnRecord record) implements Output {
     }
 
-    /** Drop every logged record after {@code zxid} and roll the tree back to it; then {@link Input.Truncated}. */
+    /**
+     * Drop every logged record after {@code zxid} and roll the tree back to it; then
+     * {@link Input.Truncated}. Rolling back means reloading the tree from snapshot and log, as
+     * ZooKeeper does: afterwards it holds every logged record up to {@code zxid}, including any the
+     * core had not yet applied.
+     */
     record Truncate(long zxid) implements Output {
     }
 
