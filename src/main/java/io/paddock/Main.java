@@ -61,6 +61,7 @@ public final class Main {
               server [config]   run a server in the foreground until SIGTERM (default config: conf/paddock.cfg)
               status [config]   show what the server of that config is and holds (mode, zxid, nodes, sessions)
               bench [options]   drive a running server over HTTP and print throughput and latency (bench --help)
+              ensemble N [opts] run N servers on this machine as an ensemble until Ctrl-C (ensemble --help)
 
             Offline tools (they only read; best run while the server is stopped):
               logdump <log file>      print every record of a log segment (dataDir/log.<zxid>), one per line
@@ -90,6 +91,8 @@ public final class Main {
                 return withConfig(rest, Main::status);
             case "bench":
                 return BenchCommand.run(rest, confDir(), System.out, System.err);
+            case "ensemble":
+                return EnsembleCommand.run(rest, confDir(), System.out, System.err);
             case "logdump":
                 return LogDump.run(rest, System.out, System.err);
             case "snapdump":
@@ -157,12 +160,6 @@ public final class Main {
     // ---- server ------------------------------------------------------------------------------
 
     private static int server(Path configFile, PaddockConfig config) {
-        if (!config.standalone()) {
-            // Refuse rather than silently run standalone with a configuration meant for an ensemble.
-            System.err.println(configFile + ": server.N lines configure an ensemble, which this version"
-                    + " cannot run yet; remove them to run a standalone server");
-            return USAGE;
-        }
         Config akkaConfig;
         try {
             akkaConfig = akkaConfig(confDir().resolve("application.conf"));
@@ -173,7 +170,8 @@ public final class Main {
 
         // Logging is set up here, on this thread, before Akka's threads log concurrently (which
         // makes SLF4J replay their first lines with a warning on stderr).
-        LoggerFactory.getLogger(Main.class).info("Starting a standalone server with {}", configFile);
+        LoggerFactory.getLogger(Main.class).info("Starting a{} server with {}",
+                config.standalone() ? " standalone" : "n ensemble", configFile);
 
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
         stopOn("TERM", stopRequested);
@@ -197,8 +195,9 @@ public final class Main {
             return FAILED;
         }
         // The configured address, not the bound one: a JVM reports a wildcard bind as "0:0:0:0:0:0:0:0".
-        System.out.println("Paddock standalone: HTTP API on http://" + bracketed(config.clientPortAddress()) + ":"
-                + http.getPort() + ", data in " + config.dataDir());
+        System.out.println("Paddock " + (config.standalone() ? "standalone" : "server " + node.serverId()
+                + " of an ensemble of " + config.servers().size()) + ": HTTP API on http://"
+                + bracketed(config.clientPortAddress()) + ":" + http.getPort() + ", data in " + config.dataDir());
         System.out.flush();
 
         CompletableFuture.anyOf(stopRequested, node.whenTerminated().toCompletableFuture()).join();

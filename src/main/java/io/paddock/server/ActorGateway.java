@@ -9,6 +9,7 @@ import io.paddock.tree.ErrorCode;
 import io.paddock.tree.Id;
 import io.paddock.tree.Op;
 import io.paddock.tree.TreeException;
+import io.paddock.zab.PeerStatus;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,13 +31,24 @@ public final class ActorGateway implements ServerGateway {
     private final ActorRef<TreeActor.Command> tree;
     private final ActorRef<SessionTracker.Command> tracker;
     private final int eventBufferSize;
+    private final ActorRef<PeerActor.Command> peer;
+    private final int tickTimeMs;
 
     public ActorGateway(ActorSystem<?> system, ActorRef<TreeActor.Command> tree,
                         ActorRef<SessionTracker.Command> tracker, int eventBufferSize) {
+        this(system, tree, tracker, eventBufferSize, null, 0);
+    }
+
+    /** @param peer the peer actor of an ensemble member (null standalone), for the status */
+    public ActorGateway(ActorSystem<?> system, ActorRef<TreeActor.Command> tree,
+                        ActorRef<SessionTracker.Command> tracker, int eventBufferSize,
+                        ActorRef<PeerActor.Command> peer, int tickTimeMs) {
         this.system = system;
         this.tree = tree;
         this.tracker = tracker;
         this.eventBufferSize = eventBufferSize;
+        this.peer = peer;
+        this.tickTimeMs = tickTimeMs;
     }
 
     private <T, R> CompletionStage<R> ask(ActorRef<T> target, Function<ActorRef<R>, T> message) {
@@ -97,6 +109,19 @@ public final class ActorGateway implements ServerGateway {
 
     @Override
     public CompletionStage<ServerStatus> status() {
-        return ask(tree, TreeActor.GetStatus::new);
+        CompletionStage<ServerStatus> local = ask(tree, TreeActor.GetStatus::new);
+        if (peer == null) {
+            return local;
+        }
+        return local.thenCombine(ask(peer, PeerActor.GetStatus::new), (s, p) -> s.withEnsemble(ensemble(p)));
+    }
+
+    private ServerStatus.Ensemble ensemble(PeerStatus p) {
+        List<ServerStatus.Learner> learners = p.learners().stream()
+                .map(l -> new ServerStatus.Learner(l.id(), l.observer(), l.synced(), l.ackedZxid(),
+                        (long) l.halfTicksSinceHeard() * tickTimeMs / 2))
+                .toList();
+        return new ServerStatus.Ensemble(p.leaderId(), p.acceptedEpoch(), p.currentEpoch(), p.serving(),
+                p.lastLoggedZxid(), p.lastCommittedZxid(), learners);
     }
 }

@@ -55,6 +55,8 @@ public final class ClusterSettings {
                         ConfigValueFactory.fromAnyRef((MAX_CHUNK_BYTES * 2) + "b"))
                 .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
                 .withValue("akka.cluster.downing-provider-class", ConfigValueFactory.fromAnyRef(""))
+                // Membership chatter (joins, InitJoin) is not what an operator of Paddock needs to read.
+                .withValue("akka.cluster.log-info", ConfigValueFactory.fromAnyRef(false))
                 .withValue("akka.cluster.log-info-verbose", ConfigValueFactory.fromAnyRef(false))
                 // The membership view is informational: a node that cannot join yet keeps trying.
                 .withValue("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes",

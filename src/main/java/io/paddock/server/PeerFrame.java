@@ -14,5 +14,5 @@ package io.paddock.server;
  * @param serializerId with {@code manifest}: how to deserialize the joined bytes
  */
 public record PeerFrame(long from, long messageId, int chunk, int chunks, int serializerId, String manifest,
-                        byte[] bytes) {
+                        byte[] bytes) implements PeerActor.Command {
 }

@@ -7,10 +7,15 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.paddock.tree.OpResult;
+import io.paddock.zab.Output;
+import io.paddock.zab.ServerState;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +23,12 @@ import java.util.function.LongSupplier;
  * stop showing signs of life. Every command it routes touches the session; expiry runs at
  * tickTime granularity over {@link SessionExpiry}'s buckets and ends a session with a
  * closeSession transaction, like any other change.
+ *
+ * <p>In an ensemble the leader alone expires sessions, all of them, as ZooKeeper's leader does:
+ * every server reports the sessions its clients touched to its peer actor, which sends them to the
+ * leader with its ping answers, and the leader's tracker hears them back as
+ * {@link TouchedElsewhere}. Every tracker learns each session the ensemble opens or closes from its
+ * tree, so that a client may continue its session on any server.
  */
 public final class SessionTracker extends AbstractBehavior<SessionTracker.Command> {
 
@@ -56,16 +67,46 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
         INSTANCE
     }
 
+    /** Ensemble: the tree applied a createSession (from any server). */
+    public record SessionOpened(long sessionId, int timeoutMs) implements Command {
+    }
+
+    /** Ensemble: the tree applied a closeSession. */
+    public record SessionClosed(long sessionId) implements Command {
+    }
+
+    /** Ensemble, leader: sessions the learners' clients touched. */
+    public record TouchedElsewhere(java.util.List<Long> sessionIds) implements Command {
+    }
+
+    /** Ensemble: the peer's role changed; a serving leader expires sessions, nobody else does. */
+    public record RoleChanged(Output.RoleChanged role) implements Command {
+    }
+
     /**
      * @param recovered the sessions the recovered tree holds (id to timeout): each gets its actor
      *                  and a fresh full timeout, as ZooKeeper gives sessions after a restart
      */
     public static Behavior<Command> create(PaddockConfig config, long serverId, ActorRef<TreeActor.Command> tree,
                                            LongSupplier clockMs, Map<Long, Integer> recovered) {
+        return create(config, serverId, tree, clockMs, recovered, null);
+    }
+
+    /**
+     * @param peer the server's peer actor in an ensemble (null standalone): recovered sessions are
+     *             then only known, not opened here, until a client continues one on this server
+     */
+    public static Behavior<Command> create(PaddockConfig config, long serverId, ActorRef<TreeActor.Command> tree,
+                                           LongSupplier clockMs, Map<Long, Integer> recovered,
+                                           ActorRef<PeerActor.Command> peer) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(config.tickTime()));
-            SessionTracker tracker = new SessionTracker(ctx, config, serverId, tree, clockMs);
-            recovered.forEach(tracker::open);
+            SessionTracker tracker = new SessionTracker(ctx, config, serverId, tree, clockMs, peer);
+            if (peer == null) {
+                recovered.forEach(tracker::open);
+            } else {
+                tracker.known.putAll(recovered);
+            }
             return tracker;
         }));
     }
@@ -76,16 +117,27 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
     private final PaddockConfig config;
     private final ActorRef<TreeActor.Command> tree;
     private final LongSupplier clockMs;
-    private final SessionExpiry expiry;
+    private SessionExpiry expiry;
     private final Map<Long, Entry> sessions = new HashMap<>();
     private long nextSessionId;
 
+    // Ensemble only (peer != null).
+    private final ActorRef<PeerActor.Command> peer;
+    /** Every session the ensemble has open, by id, with its timeout. */
+    private final Map<Long, Integer> known = new HashMap<>();
+    /** Sessions touched here since the last report to the peer actor. */
+    private final Set<Long> touched = new LinkedHashSet<>();
+    /** Whether this tracker expires sessions: always standalone, only as a serving leader in an ensemble. */
+    private boolean expires;
+
     private SessionTracker(ActorContext<Command> ctx, PaddockConfig config, long serverId,
-                           ActorRef<TreeActor.Command> tree, LongSupplier clockMs) {
+                           ActorRef<TreeActor.Command> tree, LongSupplier clockMs, ActorRef<PeerActor.Command> peer) {
         super(ctx);
         this.config = config;
         this.tree = tree;
         this.clockMs = clockMs;
+        this.peer = peer;
+        this.expires = peer == null;
         this.expiry = new SessionExpiry(config.tickTime());
         this.nextSessionId = SessionIds.initialSessionId(serverId, clockMs.getAsLong());
     }
@@ -101,6 +153,10 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
                 .onMessage(IsOpen.class, this::onIsOpen)
                 .onMessage(SessionStopped.class, this::onSessionStopped)
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessage(SessionOpened.class, this::onSessionOpened)
+                .onMessage(SessionClosed.class, this::onSessionClosed)
+                .onMessage(TouchedElsewhere.class, this::onTouchedElsewhere)
+                .onMessage(RoleChanged.class, this::onRoleChanged)
                 .build();
     }
 
@@ -141,7 +197,7 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
                 "session-" + Long.toHexString(sessionId));
         getContext().watchWith(actor, new SessionStopped(sessionId, actor));
         sessions.put(sessionId, new Entry(actor, timeoutMs));
-        expiry.touch(sessionId, timeoutMs, clockMs.getAsLong());
+        touch(sessionId, timeoutMs);
         // Ids are time-based; never hand out one a recovered session holds.
         if (sessionId >= nextSessionId && (sessionId >>> 56) == (nextSessionId >>> 56)) {
             nextSessionId = sessionId + 1;
@@ -150,11 +206,16 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
 
     private Behavior<Command> onForward(Forward f) {
         Entry entry = sessions.get(f.sessionId());
+        if (entry == null && peer != null && known.containsKey(f.sessionId())) {
+            // A session opened on another server continues here.
+            open(f.sessionId(), known.get(f.sessionId()));
+            entry = sessions.get(f.sessionId());
+        }
         if (entry == null) {
             f.command().rejectExpired(0);
             return this;
         }
-        expiry.touch(f.sessionId(), entry.timeoutMs(), clockMs.getAsLong());
+        touch(f.sessionId(), entry.timeoutMs());
         entry.actor().tell(f.command());
         return this;
     }
@@ -162,9 +223,19 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
     private Behavior<Command> onTouch(Touch t) {
         Entry entry = sessions.get(t.sessionId());
         if (entry != null) {
-            expiry.touch(t.sessionId(), entry.timeoutMs(), clockMs.getAsLong());
+            touch(t.sessionId(), entry.timeoutMs());
         }
         return this;
+    }
+
+    /** A sign of life: counted here if this tracker expires sessions, and reported to the leader. */
+    private void touch(long sessionId, int timeoutMs) {
+        if (expires) {
+            expiry.touch(sessionId, timeoutMs, clockMs.getAsLong());
+        }
+        if (peer != null) {
+            touched.add(sessionId);
+        }
     }
 
     private Behavior<Command> onClose(Close c) {
@@ -183,12 +254,64 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
     }
 
     private Behavior<Command> onTick() {
+        if (peer != null && !touched.isEmpty()) {
+            peer.tell(new PeerActor.Touched(new ArrayList<>(touched)));
+            touched.clear();
+        }
+        if (!expires) {
+            return this;
+        }
         for (long sessionId : expiry.expire(clockMs.getAsLong())) {
-            if (sessions.remove(sessionId) != null) {
+            boolean local = sessions.remove(sessionId) != null;
+            if (local || known.remove(sessionId) != null) {
                 getContext().getLog().info("Expiring session 0x{}", Long.toHexString(sessionId));
                 tree.tell(new TreeActor.CloseSession(sessionId, true, getContext().getSystem().ignoreRef()));
             }
         }
+        return this;
+    }
+
+    private Behavior<Command> onSessionOpened(SessionOpened o) {
+        known.put(o.sessionId(), o.timeoutMs());
+        if (expires) {
+            expiry.touch(o.sessionId(), o.timeoutMs(), clockMs.getAsLong());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSessionClosed(SessionClosed c) {
+        known.remove(c.sessionId());
+        expiry.remove(c.sessionId());
+        // The tree ends the session's actor; it is gone from here first, so its stop is no failure.
+        sessions.remove(c.sessionId());
+        return this;
+    }
+
+    private Behavior<Command> onTouchedElsewhere(TouchedElsewhere t) {
+        if (expires) {
+            long now = clockMs.getAsLong();
+            for (long id : t.sessionIds()) {
+                Integer timeoutMs = known.get(id);
+                if (timeoutMs != null) {
+                    expiry.touch(id, timeoutMs, now);
+                }
+            }
+        }
+        return this;
+    }
+
+    /**
+     * A leader that starts serving gives every session a fresh full timeout, as ZooKeeper's new
+     * leader does: nobody could touch it while there was no leader.
+     */
+    private Behavior<Command> onRoleChanged(RoleChanged changed) {
+        boolean leader = changed.role().serving() && changed.role().state() == ServerState.LEADING;
+        if (leader && !expires) {
+            expiry = new SessionExpiry(config.tickTime());
+            long now = clockMs.getAsLong();
+            known.forEach((id, timeoutMs) -> expiry.touch(id, timeoutMs, now));
+        }
+        expires = leader;
         return this;
     }
 

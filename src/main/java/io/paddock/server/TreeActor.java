@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
+import io.paddock.storage.SnapshotTransfer;
 import io.paddock.storage.TxnLog;
 import io.paddock.tree.ApplyResult;
 import io.paddock.tree.DataTree;
@@ -24,6 +25,11 @@ import io.paddock.tree.TxnRecord;
 import io.paddock.tree.WatchKind;
 import io.paddock.tree.WatchManager;
 import io.paddock.tree.WatchedEvent;
+import io.paddock.tree.Txn;
+import io.paddock.zab.Input;
+import io.paddock.zab.Output;
+import io.paddock.zab.ServerState;
+import io.paddock.zab.Zxid;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -84,16 +90,61 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         INSTANCE
     }
 
+    // ---- the ensemble: messages from the peer actor and the node -----------------------------
+
+    /** Committed records, to apply in this order (ensemble). */
+    public record ApplyCommitted(List<Output.Apply> records) implements Command {
+    }
+
+    /** Leader: prepare a write forwarded by a learner (or by this server) into a proposal. */
+    public record PrepareForwarded(long origin, long tag, byte[] request) implements Command {
+    }
+
+    /** A write or sync of this server's that the ensemble could not take. */
+    public record Refused(long tag, String reason) implements Command {
+    }
+
+    /** A sync of this server's is answered once the tree has applied {@code zxid}. */
+    public record SyncDone(long tag, long zxid) implements Command {
+    }
+
+    public record RoleChanged(Output.RoleChanged role) implements Command {
+    }
+
+    /** Leader: the applied tree, serialized for a learner that needs a full snapshot. */
+    public record TakeSnapshot(long forServer, ActorRef<PeerActor.Command> replyTo) implements Command {
+    }
+
+    /** The session tracker, told of every session the ensemble opens or closes. */
+    public record TrackSessions(ActorRef<SessionTracker.Command> tracker) implements Command {
+    }
+
+    /**
+     * The log writer's generation in an ensemble, where it never changes: a log failure there
+     * stops the server (its peers carry on), instead of refusing writes and going on.
+     */
+    public static final long ENSEMBLE_GENERATION = 0;
+
     /**
      * @param tree the tree recovered from dataDir (snapshot plus log)
      * @param log  the open log the tree was recovered from; the log writer takes it over
      */
     public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs, DataTree tree,
                                            TxnLog log) {
+        return create(config, serverId, clockMs, tree, log, null);
+    }
+
+    /**
+     * @param peer the server's peer actor in an ensemble, null standalone: writes then go to the
+     *             ensemble's leader and are applied when committed, and the tree tells the peer actor
+     *             its log writer
+     */
+    public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs, DataTree tree,
+                                           TxnLog log, ActorRef<PeerActor.Command> peer) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Duration interval = Duration.ofMillis(config.containerCheckIntervalMs());
             timers.startTimerWithFixedDelay(ReapTick.INSTANCE, interval);
-            return new TreeActor(ctx, timers, config, serverId, clockMs, tree, log);
+            return new TreeActor(ctx, timers, config, serverId, clockMs, tree, log, peer);
         }));
     }
 
@@ -108,13 +159,24 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     private record WaitingSync(long zxid, Op.Sync sync, ActorRef<Reply> replyTo) {
     }
 
+    /**
+     * Ensemble: a write of this server's client, answered when its record is applied here. The
+     * refusal is prepare's (with its message), known only where this server prepared it.
+     */
+    private record Waiting(OpResult.Error refusal, ActorRef<Reply> replyTo, String endState) {
+    }
+
+    /** Ensemble: a sync sent to the leader, waiting for its zxid. */
+    private record SyncRequest(Op.Sync sync, ActorRef<Reply> replyTo) {
+    }
+
     private static final int SNAPSHOT_SLICE_NODES = 1000;
 
     private final TimerScheduler<Command> timers;
     private final PaddockConfig config;
     private final long serverId;
     private final LongSupplier clockMs;
-    private final DataTree tree;
+    private DataTree tree;
     private TxnPrep prep;
     private final WatchManager watches = new WatchManager();
     private final Map<Long, ActorRef<SessionActor.Command>> sessionActors = new HashMap<>();
@@ -126,14 +188,30 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     /** Ended by every log failure; the log writer drops records of an ended generation. */
     private long generation;
 
+    // Ensemble only (peer != null).
+    private final ActorRef<PeerActor.Command> peer;
+    private ActorRef<SessionTracker.Command> sessionTracker;
+    private boolean serving;
+    private boolean leading;
+    /** What GET /v1/status shows: standalone, or the ensemble role (looking, leader, follower, observer). */
+    private String mode;
+    private long nextTag;
+    private final Map<Long, Waiting> waiting = new HashMap<>();
+    private final Map<Long, SyncRequest> syncRequests = new HashMap<>();
+
     private long appliedSinceSnapshot;
     private long snapshotAfter;
     private SnapshotCursor snapshot;
     private boolean snapshotWalked;
 
     private TreeActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PaddockConfig config, long serverId,
-                      LongSupplier clockMs, DataTree tree, TxnLog log) {
+                      LongSupplier clockMs, DataTree tree, TxnLog log, ActorRef<PeerActor.Command> peer) {
         super(ctx);
+        this.peer = peer;
+        this.mode = peer == null ? "standalone" : "looking";
+        // Tags name this run's requests in proposals; a random start keeps a tag of an earlier run,
+        // still travelling in some proposal, from answering a request of this one.
+        this.nextTag = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
         this.timers = timers;
         this.config = config;
         this.serverId = serverId;
@@ -153,6 +231,9 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
             logWriter.tell(new LogWriter.Purge(storage.snapRetainCount()));
         }
         this.snapshotAfter = nextSnapshotAfter();
+        if (peer != null) {
+            peer.tell(new PeerActor.Wire(ctx.getSelf(), logWriter));
+        }
     }
 
     /** As ZooKeeper's SyncRequestProcessor: half of snapCount plus a random part, so servers differ. */
@@ -177,13 +258,41 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
                 .onMessageEquals(ReapTick.INSTANCE, this::onReapTick)
                 .onMessage(LogWriter.Persisted.class, this::onPersisted)
                 .onMessage(LogWriter.Failed.class, this::onLogFailed)
+                .onMessage(LogWriter.Truncated.class, t -> {
+                    resetTree(t.tree());
+                    peer.tell(new PeerActor.DiskDone(new Input.Truncated(t.zxid())));
+                    return this;
+                })
+                .onMessage(LogWriter.Installed.class, i -> {
+                    resetTree(i.tree());
+                    peer.tell(new PeerActor.DiskDone(new Input.SnapshotInstalled(i.zxid())));
+                    return this;
+                })
+                .onMessage(LogWriter.EpochsPersisted.class, e -> {
+                    peer.tell(new PeerActor.DiskDone(new Input.EpochsPersisted(e.acceptedEpoch(), e.currentEpoch())));
+                    return this;
+                })
                 .onMessage(SnapshotTaker.SliceWritten.class, this::onSliceWritten)
                 .onMessage(SnapshotTaker.Done.class, this::onSnapshotDone)
+                .onMessage(ApplyCommitted.class, this::onApplyCommitted)
+                .onMessage(PrepareForwarded.class, this::onPrepareForwarded)
+                .onMessage(Refused.class, this::onRefused)
+                .onMessage(SyncDone.class, this::onSyncDone)
+                .onMessage(RoleChanged.class, this::onRoleChanged)
+                .onMessage(TakeSnapshot.class, this::onTakeSnapshot)
+                .onMessage(TrackSessions.class, t -> {
+                    sessionTracker = t.tracker();
+                    return this;
+                })
                 .build();
     }
 
     private Behavior<Command> onWrite(Write w) {
         if (unknownSession(w.sessionId(), w.op(), w.replyTo())) {
+            return this;
+        }
+        if (peer != null) {
+            replicate(new ForwardedWrite.Write(w.sessionId(), w.cxid(), w.identities(), w.op()), w.replyTo(), null);
             return this;
         }
         Prepared p = prep.prepare(nextZxid, w.sessionId(), w.cxid(), clockMs.getAsLong(), w.identities(), w.op());
@@ -192,20 +301,36 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     private Behavior<Command> onOpenSession(OpenSession o) {
+        if (peer != null) {
+            replicate(new ForwardedWrite.OpenSession(o.sessionId(), o.timeoutMs()), o.replyTo(), null);
+            return this;
+        }
         commit(prep.prepareCreateSession(nextZxid, o.sessionId(), clockMs.getAsLong(), o.timeoutMs()), o.replyTo(), null);
         return this;
     }
 
     private Behavior<Command> onCloseSession(CloseSession c) {
+        String endState = c.expired() ? "Expired" : "Closed";
+        if (peer != null) {
+            replicate(new ForwardedWrite.CloseSession(c.sessionId()), c.replyTo(), endState);
+            return this;
+        }
         Prepared p = prep.prepareCloseSession(nextZxid, c.sessionId(), clockMs.getAsLong());
-        commit(p, c.replyTo(), c.expired() ? "Expired" : "Closed");
+        commit(p, c.replyTo(), endState);
         return this;
     }
 
     private Behavior<Command> onReapTick() {
+        if (peer != null && !(leading && serving)) {
+            return this; // the leader alone removes empty containers and expired TTL nodes
+        }
         for (String path : tree.reapCandidates(clockMs.getAsLong())) {
             Prepared p = prep.prepare(nextZxid, ServerGateway.NO_SESSION, 0, clockMs.getAsLong(), List.of(), new Op.Reap(path));
-            commit(p, null, null);
+            if (peer != null) {
+                propose(p, serverId, 0);
+            } else {
+                commit(p, null, null);
+            }
         }
         return this;
     }
@@ -225,16 +350,17 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     private Behavior<Command> onPersisted(LogWriter.Persisted persisted) {
+        if (peer != null) {
+            peer.tell(new PeerActor.DiskDone(new Input.Persisted(persisted.zxid())));
+            return this;
+        }
         if (persisted.generation() != generation) {
             return this;
         }
         while (!pending.isEmpty() && pending.peek().zxid() <= persisted.zxid()) {
             apply(pending.poll());
         }
-        while (!syncs.isEmpty() && syncs.peek().zxid() <= tree.lastZxid()) {
-            WaitingSync s = syncs.poll();
-            s.replyTo().tell(new Reply(tree.lastZxid(), new OpResult.Synced(s.sync().path())));
-        }
+        releaseSyncs();
         maybeSnapshot();
         return this;
     }
@@ -244,6 +370,17 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         ApplyResult applied = tree.apply(record);
         prep.applied(record.zxid());
         appliedSinceSnapshot++;
+        deliver(applied);
+        if (p.endState() != null) {
+            endSession(record.sessionId(), p.endState(), record.zxid());
+        }
+        if (p.replyTo() != null) {
+            p.replyTo().tell(new Reply(record.zxid(), result(p.prepared().error(), applied.result())));
+        }
+    }
+
+    /** The watch events of an applied record, to the sessions watching; before any reply. */
+    private void deliver(ApplyResult applied) {
         for (WatchedEvent event : applied.events()) {
             for (WatchManager.Delivery d : watches.trigger(event)) {
                 ActorRef<SessionActor.Command> session = sessionActors.get(d.sessionId());
@@ -252,15 +389,13 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
                 }
             }
         }
-        if (p.endState() != null) {
-            watches.removeSession(record.sessionId());
-            ActorRef<SessionActor.Command> session = sessionActors.remove(record.sessionId());
-            if (session != null) {
-                session.tell(new SessionActor.Ended(p.endState(), record.zxid()));
-            }
-        }
-        if (p.replyTo() != null) {
-            p.replyTo().tell(new Reply(record.zxid(), result(p.prepared().error(), applied.result())));
+    }
+
+    private void endSession(long sessionId, String endState, long zxid) {
+        watches.removeSession(sessionId);
+        ActorRef<SessionActor.Command> session = sessionActors.remove(sessionId);
+        if (session != null) {
+            session.tell(new SessionActor.Ended(endState, zxid));
         }
     }
 
@@ -270,6 +405,11 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
      * among them is tried again, so a session never outlives its close because a disk was full.
      */
     private Behavior<Command> onLogFailed(LogWriter.Failed failed) {
+        if (peer != null) {
+            // ZooKeeper exits here too: a member that cannot log cannot ack, and its peers carry on.
+            getContext().getLog().error("The transaction log failed ({}); stopping this server", failed.reason());
+            return Behaviors.stopped();
+        }
         if (failed.generation() != generation) {
             return this;
         }
@@ -293,6 +433,201 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         }
         syncs.clear();
         return this;
+    }
+
+    // ---- the ensemble -----------------------------------------------------------------------
+
+    /**
+     * A change asked of this server: the leader prepares its own clients' changes at once; a
+     * learner forwards them to the leader. Either way the client is answered when the committed
+     * record is applied here, so it reads its own write on this server.
+     */
+    private void replicate(ForwardedWrite write, ActorRef<Reply> replyTo, String endState) {
+        if (!serving) {
+            replyTo.tell(notServing(write instanceof ForwardedWrite.Write w ? w.op().path() : null));
+            return;
+        }
+        long tag = nextTag++;
+        if (leading) {
+            Prepared p = prepare(write);
+            waiting.put(tag, new Waiting(p.error(), replyTo, endState));
+            propose(p, serverId, tag);
+        } else {
+            waiting.put(tag, new Waiting(null, replyTo, endState));
+            peer.tell(new PeerActor.Submit(tag, ForwardedWriteCodec.encode(write)));
+        }
+    }
+
+    private Prepared prepare(ForwardedWrite write) {
+        long now = clockMs.getAsLong();
+        if (write instanceof ForwardedWrite.Write w) {
+            return prep.prepare(nextZxid, w.sessionId(), w.cxid(), now, w.identities(), w.op());
+        } else if (write instanceof ForwardedWrite.OpenSession o) {
+            return prep.prepareCreateSession(nextZxid, o.sessionId(), now, o.timeoutMs());
+        }
+        return prep.prepareCloseSession(nextZxid, write.sessionId(), now);
+    }
+
+    /** Leader: a prepared record becomes a proposal; the peer actor replicates it. */
+    private void propose(Prepared p, long origin, long tag) {
+        TxnRecord record = p.record();
+        if (record == null) {
+            Waiting w = origin == serverId ? waiting.remove(tag) : null;
+            if (w != null) {
+                w.replyTo().tell(new Reply(tree.lastZxid(), new OpResult.Done()));
+            }
+            return;
+        }
+        nextZxid = record.zxid() + 1;
+        peer.tell(new PeerActor.Propose(record, origin, tag));
+    }
+
+    private Behavior<Command> onPrepareForwarded(PrepareForwarded f) {
+        if (!(leading && serving)) {
+            return this; // leadership ended after the core asked: the learner has been told its role changed
+        }
+        ForwardedWrite write;
+        try {
+            write = ForwardedWriteCodec.decode(f.request());
+        } catch (IllegalArgumentException e) {
+            getContext().getLog().warn("Dropping a write forwarded by server {} that cannot be read: {}", f.origin(),
+                    e.getMessage());
+            return this;
+        }
+        propose(prepare(write), f.origin(), f.tag());
+        return this;
+    }
+
+    /** Committed records: applied in order, with their watches, and answered where they came from. */
+    private Behavior<Command> onApplyCommitted(ApplyCommitted c) {
+        for (Output.Apply a : c.records()) {
+            TxnRecord record = a.record();
+            Waiting w = a.origin() == serverId ? waiting.remove(a.tag()) : null;
+            ApplyResult applied = tree.apply(record);
+            if (prep != null) {
+                prep.applied(record.zxid());
+            }
+            appliedSinceSnapshot++;
+            deliver(applied);
+            if (record.txn() instanceof Txn.CreateSession open) {
+                if (sessionTracker != null) {
+                    sessionTracker.tell(new SessionTracker.SessionOpened(record.sessionId(), open.timeoutMs()));
+                }
+            } else if (record.txn() instanceof Txn.CloseSession) {
+                endSession(record.sessionId(), w != null && w.endState() != null ? w.endState() : "Expired",
+                        record.zxid());
+                if (sessionTracker != null) {
+                    sessionTracker.tell(new SessionTracker.SessionClosed(record.sessionId()));
+                }
+            }
+            if (w != null && w.replyTo() != null) {
+                w.replyTo().tell(new Reply(record.zxid(), result(w.refusal(), applied.result())));
+            }
+        }
+        releaseSyncs();
+        maybeSnapshot();
+        return this;
+    }
+
+    private Behavior<Command> onRefused(Refused r) {
+        OpResult.Error refusal = new OpResult.Error(ErrorCode.CONNECTION_LOSS, null, r.reason());
+        Waiting w = waiting.remove(r.tag());
+        if (w != null) {
+            w.replyTo().tell(new Reply(tree.lastZxid(), refusal));
+        }
+        SyncRequest s = syncRequests.remove(r.tag());
+        if (s != null) {
+            s.replyTo().tell(new Reply(tree.lastZxid(), refusal));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSyncDone(SyncDone d) {
+        SyncRequest s = syncRequests.remove(d.tag());
+        if (s != null) {
+            syncs.add(new WaitingSync(d.zxid(), s.sync(), s.replyTo()));
+            releaseSyncs();
+        }
+        return this;
+    }
+
+    /**
+     * Serving or not, leading or not. When a server stops serving, every write and sync still
+     * waiting has failed as far as its client knows (ConnectionLoss: it may yet be committed, as
+     * with ZooKeeper); a new leader numbers its proposals in its new epoch.
+     */
+    private Behavior<Command> onRoleChanged(RoleChanged changed) {
+        Output.RoleChanged r = changed.role();
+        boolean wasServing = serving;
+        serving = r.serving();
+        leading = r.state() == ServerState.LEADING;
+        mode = switch (r.state()) {
+            case LEADING -> "leader";
+            case FOLLOWING -> "follower";
+            case OBSERVING -> "observer";
+            case LOOKING -> "looking";
+        };
+        if (wasServing && !serving) {
+            OpResult.Error refusal = new OpResult.Error(ErrorCode.CONNECTION_LOSS, null,
+                    "server " + serverId + " lost its leader; the request may or may not have been applied");
+            waiting.values().forEach(w -> w.replyTo().tell(new Reply(tree.lastZxid(), refusal)));
+            waiting.clear();
+            syncRequests.values().forEach(s -> s.replyTo().tell(new Reply(tree.lastZxid(), refusal)));
+            syncRequests.clear();
+            syncs.forEach(s -> s.replyTo().tell(new Reply(tree.lastZxid(), refusal)));
+            syncs.clear();
+        }
+        if (serving && leading) {
+            prep = new TxnPrep(tree, config.maxDataBytes(), config.superDigest());
+            nextZxid = Zxid.make(r.epoch(), 1);
+        } else {
+            prep = null;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTakeSnapshot(TakeSnapshot t) {
+        byte[] bytes;
+        try {
+            bytes = SnapshotTransfer.serialize(tree);
+        } catch (java.io.IOException | RuntimeException e) {
+            // The learner's sync stalls and its initLimit ends it; it tries again with a new sync.
+            getContext().getLog().error("Could not serialize the tree for server {}: {}", t.forServer(), e.toString());
+            return this;
+        }
+        t.replyTo().tell(new PeerActor.SnapshotReady(t.forServer(), tree.lastZxid(), bytes));
+        return this;
+    }
+
+    /**
+     * Ensemble: the log writer rolled the log back (TRUNC) or installed a leader's snapshot (SNAP)
+     * and rebuilt the tree from disk; this server was not serving meanwhile. Sessions that the new
+     * tree does not hold have ended.
+     */
+    private void resetTree(DataTree rebuilt) {
+        tree = rebuilt;
+        snapshot = null; // a walk of the old tree must not finish into a snapshot
+        for (Long id : List.copyOf(sessionActors.keySet())) {
+            if (!tree.sessions().containsKey(id)) {
+                endSession(id, "Expired", tree.lastZxid());
+            }
+        }
+    }
+
+    private void releaseSyncs() {
+        while (!syncs.isEmpty() && syncs.peek().zxid() <= tree.lastZxid()) {
+            WaitingSync s = syncs.poll();
+            s.replyTo().tell(new Reply(tree.lastZxid(), new OpResult.Synced(s.sync().path())));
+        }
+    }
+
+    private OpResult.Error notServingError(String path) {
+        return new OpResult.Error(ErrorCode.CONNECTION_LOSS, path,
+                "server " + serverId + " is not serving: it has no leader in sync with it right now");
+    }
+
+    private Reply notServing(String path) {
+        return new Reply(tree.lastZxid(), notServingError(path));
     }
 
     // ---- snapshots --------------------------------------------------------------------------
@@ -360,8 +695,17 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         }
         long sessionId = r.sessionId();
         Op op = r.op();
+        if (peer != null && !serving) {
+            r.replyTo().tell(notServing(op.path()));
+            return this;
+        }
         OpResult result;
-        if (op instanceof Op.Sync s) {
+        if (op instanceof Op.Sync s && peer != null) {
+            long tag = nextTag++;
+            syncRequests.put(tag, new SyncRequest(s, r.replyTo()));
+            peer.tell(new PeerActor.SubmitSync(tag));
+            return this;
+        } else if (op instanceof Op.Sync s) {
             if (!pending.isEmpty()) {
                 syncs.add(new WaitingSync(pending.peekLast().zxid(), s, r.replyTo()));
                 return this;
@@ -456,7 +800,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     private Behavior<Command> onGetStatus(GetStatus g) {
-        g.replyTo().tell(new ServerStatus("standalone", serverId, tree.lastZxid(), tree.nodeCount(),
+        g.replyTo().tell(new ServerStatus(mode, serverId, tree.lastZxid(), tree.nodeCount(),
                 tree.sessions().size(), watches.watchCount(), Version.VERSION));
         return this;
     }

@@ -1,0 +1,244 @@
+package io.paddock.server;
+
+import akka.actor.ActorSelection;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.StashBuffer;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.serialization.SerializationExtension;
+import io.paddock.tree.TxnRecord;
+import io.paddock.zab.Input;
+import io.paddock.zab.Output;
+import io.paddock.zab.Peer;
+import io.paddock.zab.PeerMessage;
+import io.paddock.zab.PeerStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The thin actor around one server's ZAB core ({@link Peer}): it turns mailbox messages and a timer
+ * into the core's inputs and carries out the core's outputs in the order given, etcd's Ready loop.
+ * Peer messages go out as {@link PeerFrame}s to the other servers' peer actors, addressed by path
+ * (never by Akka's membership, which decides nothing here); disk work goes to the log writer, whose
+ * completions come back through the tree actor that owns it; committed records, requests to
+ * prepare and changes of role go to the tree actor; session touches reported by learners go to the
+ * session tracker. The actor holds no protocol logic.
+ */
+public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
+
+    public interface Command {
+    }
+
+    /** The tree actor and the log writer it owns, told by the tree actor when it starts. */
+    public record Wire(ActorRef<TreeActor.Command> tree, ActorRef<LogWriter.Command> log) implements Command {
+    }
+
+    /** The session tracker, told by the node once it has spawned it. */
+    public record TrackerReady(ActorRef<SessionTracker.Command> tracker) implements Command {
+    }
+
+    /** Leader: a record the tree prepared, for {@code origin}'s request {@code tag}. */
+    public record Propose(TxnRecord record, long origin, long tag) implements Command {
+    }
+
+    /** A write of one of this server's clients (a {@link ForwardedWrite}, encoded). */
+    public record Submit(long tag, byte[] request) implements Command {
+    }
+
+    public record SubmitSync(long tag) implements Command {
+    }
+
+    public record SnapshotReady(long forServer, long zxid, byte[] snapshot) implements Command {
+    }
+
+    /** Sessions this server's clients showed signs of life for, since the tracker's last report. */
+    public record Touched(List<Long> sessionIds) implements Command {
+    }
+
+    /** A completion of disk work the core asked for, passed on by the tree actor. */
+    public record DiskDone(Input completion) implements Command {
+    }
+
+    public record GetStatus(ActorRef<PeerStatus> replyTo) implements Command {
+    }
+
+    private enum Tick implements Command {
+        INSTANCE
+    }
+
+    public static Behavior<Command> create(Peer core, Map<Long, String> peerPaths, int tickTimeMs) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash ->
+                waitForWiring(ctx, timers, stash, core, peerPaths, tickTimeMs))));
+    }
+
+    private static Behavior<Command> waitForWiring(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+                                                   StashBuffer<Command> stash, Peer core, Map<Long, String> peerPaths,
+                                                   int tickTimeMs) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Wire.class, w -> {
+                    timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(Math.max(1, tickTimeMs / 2)));
+                    return stash.unstashAll(new PeerActor(ctx, core, peerPaths, w));
+                })
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private final Peer core;
+    private final long myId;
+    private final Map<Long, ActorSelection> peers = new HashMap<>();
+    private final PeerFrames frames;
+    private final ActorRef<TreeActor.Command> tree;
+    private final ActorRef<LogWriter.Command> log;
+    private ActorRef<SessionTracker.Command> tracker;
+    private Output.RoleChanged role;
+    private final Set<Long> touched = new LinkedHashSet<>();
+
+    private PeerActor(ActorContext<Command> ctx, Peer core, Map<Long, String> peerPaths, Wire wire) {
+        super(ctx);
+        this.core = core;
+        this.myId = core.status().myId();
+        var classic = Adapter.toClassic(ctx.getSystem());
+        peerPaths.forEach((id, path) -> {
+            if (id != myId) {
+                peers.put(id, classic.actorSelection(path));
+            }
+        });
+        this.frames = new PeerFrames(SerializationExtension.get(classic), myId, ClusterSettings.MAX_CHUNK_BYTES);
+        this.tree = wire.tree();
+        this.log = wire.log();
+        ctx.getLog().info("Server {} starts LOOKING (last logged zxid 0x{}, peers {})", myId,
+                Long.toHexString(core.status().lastLoggedZxid()), peerPaths);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(PeerFrame.class, this::onFrame)
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessage(Propose.class, p -> step(new Input.Propose(p.record(), p.origin(), p.tag())))
+                .onMessage(Submit.class, s -> step(new Input.Submit(s.tag(), s.request())))
+                .onMessage(SubmitSync.class, s -> step(new Input.SubmitSync(s.tag())))
+                .onMessage(SnapshotReady.class, s -> step(new Input.SnapshotReady(s.forServer(), s.zxid(), s.snapshot())))
+                .onMessage(Touched.class, t -> {
+                    touched.addAll(t.sessionIds());
+                    return this;
+                })
+                .onMessage(DiskDone.class, d -> step(d.completion()))
+                .onMessage(TrackerReady.class, t -> {
+                    tracker = t.tracker();
+                    if (role != null) {
+                        tracker.tell(new SessionTracker.RoleChanged(role));
+                    }
+                    return this;
+                })
+                .onMessage(GetStatus.class, g -> {
+                    g.replyTo().tell(core.status());
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onFrame(PeerFrame frame) {
+        if (!peers.containsKey(frame.from())) {
+            getContext().getLog().warn("Dropping a peer frame from server {}, which is not in the ensemble", frame.from());
+            return this;
+        }
+        PeerMessage message;
+        try {
+            message = frames.accept(frame);
+        } catch (Exception e) {
+            getContext().getLog().warn("Dropping a message from server {} that cannot be read: {}", frame.from(),
+                    e.toString());
+            return this;
+        }
+        return message == null ? this : step(new Input.Received(frame.from(), message));
+    }
+
+    private Behavior<Command> onTick() {
+        if (!touched.isEmpty()) {
+            List<Long> ids = new ArrayList<>(touched);
+            touched.clear();
+            run(core.step(new Input.Touched(ids)));
+        }
+        return step(new Input.Tick());
+    }
+
+    private Behavior<Command> step(Input input) {
+        run(core.step(input));
+        return this;
+    }
+
+    /** Carries out the core's outputs in order; consecutive Applies reach the tree as one message. */
+    private void run(List<Output> outputs) {
+        List<Output.Apply> applies = new ArrayList<>();
+        for (Output o : outputs) {
+            if (o instanceof Output.Apply a) {
+                applies.add(a);
+                continue;
+            }
+            if (!applies.isEmpty()) {
+                tree.tell(new TreeActor.ApplyCommitted(List.copyOf(applies)));
+                applies.clear();
+            }
+            if (o instanceof Output.Send s) {
+                send(s.to(), s.message());
+            } else if (o instanceof Output.Append a) {
+                log.tell(new LogWriter.Append(TreeActor.ENSEMBLE_GENERATION, a.record()));
+            } else if (o instanceof Output.Truncate t) {
+                log.tell(new LogWriter.Truncate(t.zxid()));
+            } else if (o instanceof Output.InstallSnapshot i) {
+                log.tell(new LogWriter.Install(i.zxid(), i.snapshot()));
+            } else if (o instanceof Output.PersistEpochs e) {
+                log.tell(new LogWriter.PersistEpochs(e.acceptedEpoch(), e.currentEpoch()));
+            } else if (o instanceof Output.TakeSnapshot t) {
+                tree.tell(new TreeActor.TakeSnapshot(t.forServer(), getContext().getSelf()));
+            } else if (o instanceof Output.Prepare p) {
+                tree.tell(new TreeActor.PrepareForwarded(p.origin(), p.tag(), p.request()));
+            } else if (o instanceof Output.Refused r) {
+                tree.tell(new TreeActor.Refused(r.tag(), r.reason()));
+            } else if (o instanceof Output.SyncDone s) {
+                tree.tell(new TreeActor.SyncDone(s.tag(), s.zxid()));
+            } else if (o instanceof Output.SessionsTouched t) {
+                if (tracker != null) {
+                    tracker.tell(new SessionTracker.TouchedElsewhere(t.sessionIds()));
+                }
+            } else if (o instanceof Output.RoleChanged r) {
+                getContext().getLog().info("Server {} is {}{} (leader {}, epoch {})", myId, r.state(),
+                        r.serving() ? " and serving" : ", not serving", r.leaderId(), r.epoch());
+                role = r;
+                tree.tell(new TreeActor.RoleChanged(r));
+                if (tracker != null) {
+                    tracker.tell(new SessionTracker.RoleChanged(r));
+                }
+            } else {
+                throw new IllegalStateException("unknown output " + o);
+            }
+        }
+        if (!applies.isEmpty()) {
+            tree.tell(new TreeActor.ApplyCommitted(List.copyOf(applies)));
+        }
+    }
+
+    private void send(long to, PeerMessage message) {
+        ActorSelection peer = peers.get(to);
+        if (peer == null) {
+            throw new IllegalStateException("the core sent to server " + to + ", which is not a peer");
+        }
+        for (PeerFrame f : frames.frames(message)) {
+            peer.tell(f, akka.actor.ActorRef.noSender());
+        }
+    }
+}
