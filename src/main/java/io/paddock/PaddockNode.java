@@ -38,6 +38,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One running Paddock server: its actor system, the server's actors, and its HTTP API. This is
@@ -48,7 +49,7 @@ public final class PaddockNode implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private record Actors(ActorRef<TreeActor.Command> tree, ActorRef<SessionTracker.Command> tracker,
-                          ActorRef<PeerActor.Command> peer) {
+                          ActorRef<PeerActor.Command> peer, AtomicLong appliedZxid) {
     }
 
     private final ActorSystem<Void> system;
@@ -104,7 +105,7 @@ public final class PaddockNode implements AutoCloseable {
         try {
             Actors a = actors.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ServerGateway gateway = new ActorGateway(system, a.tree(), a.tracker(), config.eventWindow(), a.peer(),
-                    config.tickTime());
+                    config.tickTime(), a.appliedZxid()::get);
             ServerBinding binding = new HttpApi(gateway, config, system)
                     .bind(config.clientPortAddress(), config.httpPort())
                     .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -128,7 +129,7 @@ public final class PaddockNode implements AutoCloseable {
         SortedSet<Long> observers = new TreeSet<>();
         config.servers().forEach((id, spec) -> (spec.observer() ? observers : voters).add(id));
         EpochFiles.Epochs epochs = EpochFiles.read(config.dataDir(), tree.lastZxid());
-        Peer.Options options = Peer.Options.DEFAULTS;
+        Peer.Options options = new Peer.Options(config.storage().commitLogCount());
         return new Peer(new Ensemble(serverId, voters, observers), new Timing(config.initLimit(), config.syncLimit()),
                 options, epochs.accepted(), epochs.current(), tree.lastZxid(), log.tail(options.historyWindow()));
     }
@@ -142,6 +143,7 @@ public final class PaddockNode implements AutoCloseable {
         return Behaviors.setup(ctx -> {
             // The tracker learns the recovered sessions before the tree actor can change them.
             var sessions = Map.copyOf(recovered.sessions());
+            AtomicLong appliedZxid = new AtomicLong(recovered.lastZxid());
             ActorRef<PeerActor.Command> peer = null;
             if (core != null) {
                 Map<Long, String> paths = new HashMap<>();
@@ -151,7 +153,8 @@ public final class PaddockNode implements AutoCloseable {
                 ctx.watch(peer);
             }
             ActorRef<TreeActor.Command> tree = ctx.spawn(
-                    TreeActor.create(config, serverId, System::currentTimeMillis, recovered, log, peer), "tree");
+                    TreeActor.create(config, serverId, System::currentTimeMillis, recovered, log, peer, appliedZxid),
+                    "tree");
             ActorRef<SessionTracker.Command> tracker = ctx.spawn(
                     SessionTracker.create(config, serverId, tree, System::currentTimeMillis, sessions, peer), "sessions");
             if (peer != null) {
@@ -160,7 +163,7 @@ public final class PaddockNode implements AutoCloseable {
             }
             ctx.watch(tree);
             ctx.watch(tracker);
-            ready.complete(new Actors(tree, tracker, peer));
+            ready.complete(new Actors(tree, tracker, peer, appliedZxid));
             return Behaviors.<Void>receive(Void.class)
                     .onSignal(Terminated.class, t -> {
                         ctx.getLog().error("{} stopped; stopping the server", t.getRef().path().name());

@@ -27,7 +27,9 @@ class EnsembleSpec extends AnyWordSpec with Matchers with BeforeAndAfterAll {
   private val Observer = 4L
 
   private val base: Path = Files.createTempDirectory("ensemble-spec")
-  private val e = new EnsembleProcesses(base, 3, 1, TickTime, java.util.List.of())
+  /** A short DIFF history, so that a follower that missed more than this is sent a SNAP. */
+  private val CommitLogCount = 20
+  private val e = new EnsembleProcesses(base, 3, 1, TickTime, java.util.List.of(s"commitLogCount=$CommitLogCount"))
 
   override protected def beforeAll(): Unit = e.startAll()
 
@@ -46,6 +48,12 @@ class EnsembleSpec extends AnyWordSpec with Matchers with BeforeAndAfterAll {
   private def ids: Seq[Long] = e.ids().asScala.map(_.longValue()).toSeq
   private def awaitLeader(among: Seq[Long] = ids): Long =
     e.awaitLeader(Deadline, among.map(java.lang.Long.valueOf).asJava)
+
+  /** How many times the running servers have logged synchronising {@code follower} this way. */
+  private def syncs(kind: String, follower: Long): Int = {
+    val line = s"Synchronising server $follower with a $kind"
+    ids.filter(id => e.isRunning(id)).map(id => e.process(id).stdout().text().split(line, -1).length - 1).sum
+  }
 
   private def b64(s: String): String = Base64.getEncoder.encodeToString(s.getBytes(StandardCharsets.UTF_8))
 
@@ -78,14 +86,46 @@ class EnsembleSpec extends AnyWordSpec with Matchers with BeforeAndAfterAll {
       for (reader <- ids; writer <- ids) syncedRead(reader, s"/written-through-$writer") shouldBe Some(s"value-$writer")
     }
 
-    "bring a follower that was down up to date when it comes back" in scenario {
+    "bring a follower that was down up to date: with a DIFF when it missed little, a SNAP when it missed more" in
+      scenario {
+        val leader = awaitLeader()
+        val follower = voters.find(_ != leader).get
+        val diffs = syncs("DIFF", follower)
+        e.kill(follower)
+        for (i <- 0 until 5) create(leader, s"/while-down-$i", s"w$i") shouldBe 201
+        e.start(follower)
+        awaitLeader()
+        for (i <- 0 until 5) syncedRead(follower, s"/while-down-$i") shouldBe Some(s"w$i")
+        syncs("DIFF", follower) should be > diffs
+
+        val snaps = syncs("SNAP", follower)
+        e.kill(follower)
+        for (i <- 0 until 2 * CommitLogCount) create(leader, s"/long-down-$i", s"l$i") shouldBe 201
+        e.start(follower)
+        awaitLeader()
+        for (i <- 0 until 2 * CommitLogCount) syncedRead(follower, s"/long-down-$i") shouldBe Some(s"l$i")
+        syncs("SNAP", follower) should be > snaps
+      }
+
+    "keep a session alive through any server, and expire it on every server once its client is silent" in scenario {
       val leader = awaitLeader()
-      val follower = voters.find(_ != leader).get
-      e.kill(follower)
-      for (i <- 0 until 30) create(leader, s"/while-down-$i", s"w$i") shouldBe 201
-      e.start(follower)
-      awaitLeader()
-      for (i <- 0 until 30) syncedRead(follower, s"/while-down-$i") shouldBe Some(s"w$i")
+      val Seq(a, b) = voters.filter(_ != leader).take(2)
+      val opened = e.http(a).call("POST", "/v1/sessions", """{"timeoutMs":1500}""")
+      val sid = opened.path("sessionId").asText()
+      e.http(a).send("POST", "/v1/znodes/owned", s"""{"mode":"EPHEMERAL","data":"${b64("mine")}"}""", "Paddock-Session", sid)
+        .statusCode() shouldBe 201
+      // Two timeouts' worth of heartbeats, all on another server: the leader hears of them.
+      val until = System.nanoTime() + 3000L * 1000000
+      while (System.nanoTime() < until) {
+        e.http(b).send("POST", s"/v1/sessions/$sid/heartbeat", null).statusCode() shouldBe 200
+        Thread.sleep(200) // a client's heartbeat period
+      }
+      for (id <- ids) syncedRead(id, "/owned") shouldBe Some("mine")
+      // Silence: the leader expires the session, and its ephemeral goes everywhere.
+      val deadline = System.nanoTime() + Deadline.toNanos
+      while (ids.exists(id => syncedRead(id, "/owned").isDefined) && System.nanoTime() < deadline) Thread.sleep(100)
+      for (id <- ids) syncedRead(id, "/owned") shouldBe None
+      e.http(b).send("POST", s"/v1/sessions/$sid/heartbeat", null).statusCode() should not be 200
     }
 
     "replace a leader killed with SIGKILL within seconds, and keep every write it acknowledged" in scenario {

@@ -33,22 +33,32 @@ public final class ActorGateway implements ServerGateway {
     private final int eventBufferSize;
     private final ActorRef<PeerActor.Command> peer;
     private final int tickTimeMs;
+    private final java.util.function.LongSupplier appliedZxid;
 
     public ActorGateway(ActorSystem<?> system, ActorRef<TreeActor.Command> tree,
                         ActorRef<SessionTracker.Command> tracker, int eventBufferSize) {
-        this(system, tree, tracker, eventBufferSize, null, 0);
+        this(system, tree, tracker, eventBufferSize, null, 0, () -> Long.MAX_VALUE);
     }
 
-    /** @param peer the peer actor of an ensemble member (null standalone), for the status */
+    /**
+     * @param peer        the peer actor of an ensemble member (null standalone), for the status
+     * @param appliedZxid the tree actor's last applied zxid (see {@link TreeActor#create})
+     */
     public ActorGateway(ActorSystem<?> system, ActorRef<TreeActor.Command> tree,
                         ActorRef<SessionTracker.Command> tracker, int eventBufferSize,
-                        ActorRef<PeerActor.Command> peer, int tickTimeMs) {
+                        ActorRef<PeerActor.Command> peer, int tickTimeMs, java.util.function.LongSupplier appliedZxid) {
         this.system = system;
         this.tree = tree;
         this.tracker = tracker;
         this.eventBufferSize = eventBufferSize;
         this.peer = peer;
         this.tickTimeMs = tickTimeMs;
+        this.appliedZxid = appliedZxid;
+    }
+
+    @Override
+    public long appliedZxid() {
+        return appliedZxid.getAsLong();
     }
 
     private <T, R> CompletionStage<R> ask(ActorRef<T> target, Function<ActorRef<R>, T> message) {

@@ -89,6 +89,7 @@ public final class ConfigFile {
         private int snapRetainCount = defaults.storage().snapRetainCount();
         private int purgeIntervalHours = defaults.storage().purgeIntervalHours();
         private boolean quorumListenOnAllIPs;
+        private int commitLogCount = defaults.storage().commitLogCount();
 
         Reader(String source) {
             this.source = source;
@@ -116,7 +117,7 @@ public final class ConfigFile {
             return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress,
                     httpPort, min, max, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
                     Collections.unmodifiableSortedMap(servers), new PaddockConfig.Storage(snapCount, forceSync,
-                            preAllocSizeBytes, snapRetainCount, purgeIntervalHours), quorumListenOnAllIPs);
+                            preAllocSizeBytes, snapRetainCount, purgeIntervalHours, commitLogCount), quorumListenOnAllIPs);
         }
 
         private void readLine(int line, String text) throws ConfigException {
@@ -163,6 +164,7 @@ public final class ConfigFile {
                 case "autopurge.snapRetainCount" -> snapRetainCount = snapRetainCount(line, key, value);
                 case "autopurge.purgeInterval" -> purgeIntervalHours = nonNegativeInt(line, key, value);
                 case "quorumListenOnAllIPs" -> quorumListenOnAllIPs = trueOrFalse(line, key, value);
+                case "commitLogCount" -> commitLogCount = positiveInt(line, key, value);
                 default -> throw new ConfigException(source, line, key, "unknown key");
             }
         }

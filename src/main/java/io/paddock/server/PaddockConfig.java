@@ -55,17 +55,22 @@ public record PaddockConfig(
      * @param preAllocSizeBytes  log segments grow in chunks of this size, so a force need not update file metadata
      * @param snapRetainCount    snapshots (and the logs they need) that purging keeps, at least 3
      * @param purgeIntervalHours how often old snapshots and logs are purged; 0 turns purging off
+     * @param commitLogCount     the latest transactions a leader keeps in memory to bring a learner
+     *                           up to date with a DIFF; a learner further behind gets a SNAP
+     *                           (ZooKeeper's zookeeper.commitLogCount, which defaults to 500)
      */
     public record Storage(long snapCount, boolean forceSync, long preAllocSizeBytes, int snapRetainCount,
-                          int purgeIntervalHours) {
-        public static final Storage DEFAULTS = new Storage(100_000, true, 64L * 1024 * 1024, 3, 1);
+                          int purgeIntervalHours, int commitLogCount) {
+        public static final Storage DEFAULTS = new Storage(100_000, true, 64L * 1024 * 1024, 3, 1, 10_000);
 
         public Storage withForceSync(boolean forceSync) {
-            return new Storage(snapCount, forceSync, preAllocSizeBytes, snapRetainCount, purgeIntervalHours);
+            return new Storage(snapCount, forceSync, preAllocSizeBytes, snapRetainCount, purgeIntervalHours,
+                    commitLogCount);
         }
 
         public Storage withSnapCount(long snapCount) {
-            return new Storage(snapCount, forceSync, preAllocSizeBytes, snapRetainCount, purgeIntervalHours);
+            return new Storage(snapCount, forceSync, preAllocSizeBytes, snapRetainCount, purgeIntervalHours,
+                    commitLogCount);
         }
     }
 

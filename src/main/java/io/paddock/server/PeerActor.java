@@ -237,6 +237,15 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         if (peer == null) {
             throw new IllegalStateException("the core sent to server " + to + ", which is not a peer");
         }
+        // How each learner is brought up to date is what an operator looks for after a failure.
+        if (message instanceof PeerMessage.Diff d) {
+            getContext().getLog().info("Synchronising server {} with a DIFF after zxid 0x{}", to, Long.toHexString(d.zxid()));
+        } else if (message instanceof PeerMessage.Trunc t) {
+            getContext().getLog().info("Synchronising server {} with a TRUNC to zxid 0x{}", to, Long.toHexString(t.zxid()));
+        } else if (message instanceof PeerMessage.Snap s) {
+            getContext().getLog().info("Synchronising server {} with a SNAP of the tree at zxid 0x{} ({} bytes)", to,
+                    Long.toHexString(s.zxid()), s.snapshot().length);
+        }
         for (PeerFrame f : frames.frames(message)) {
             peer.tell(f, akka.actor.ActorRef.noSender());
         }

@@ -53,4 +53,11 @@ public interface ServerGateway {
 
     /** What the server is and holds now. */
     CompletionStage<ServerStatus> status();
+
+    /**
+     * The zxid of the last transaction this server has applied, read without asking an actor:
+     * a client that has seen a later zxid (on another server of the ensemble) must not be served
+     * an older view here, as ZooKeeper refuses a reconnect whose lastZxidSeen is ahead of it.
+     */
+    long appliedZxid();
 }

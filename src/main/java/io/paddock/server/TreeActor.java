@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -131,20 +132,22 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
      */
     public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs, DataTree tree,
                                            TxnLog log) {
-        return create(config, serverId, clockMs, tree, log, null);
+        return create(config, serverId, clockMs, tree, log, null, new AtomicLong());
     }
 
     /**
      * @param peer the server's peer actor in an ensemble, null standalone: writes then go to the
      *             ensemble's leader and are applied when committed, and the tree tells the peer actor
      *             its log writer
+     * @param appliedZxid set to the last applied zxid after every change of the tree, for front
+     *                    ends to read without a message (ServerGateway.appliedZxid)
      */
     public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs, DataTree tree,
-                                           TxnLog log, ActorRef<PeerActor.Command> peer) {
+                                           TxnLog log, ActorRef<PeerActor.Command> peer, AtomicLong appliedZxid) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Duration interval = Duration.ofMillis(config.containerCheckIntervalMs());
             timers.startTimerWithFixedDelay(ReapTick.INSTANCE, interval);
-            return new TreeActor(ctx, timers, config, serverId, clockMs, tree, log, peer);
+            return new TreeActor(ctx, timers, config, serverId, clockMs, tree, log, peer, appliedZxid);
         }));
     }
 
@@ -176,6 +179,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     private final PaddockConfig config;
     private final long serverId;
     private final LongSupplier clockMs;
+    private final AtomicLong appliedZxid;
     private DataTree tree;
     private TxnPrep prep;
     private final WatchManager watches = new WatchManager();
@@ -205,9 +209,12 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     private boolean snapshotWalked;
 
     private TreeActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PaddockConfig config, long serverId,
-                      LongSupplier clockMs, DataTree tree, TxnLog log, ActorRef<PeerActor.Command> peer) {
+                      LongSupplier clockMs, DataTree tree, TxnLog log, ActorRef<PeerActor.Command> peer,
+                      AtomicLong appliedZxid) {
         super(ctx);
         this.peer = peer;
+        this.appliedZxid = appliedZxid;
+        appliedZxid.set(tree.lastZxid());
         this.mode = peer == null ? "standalone" : "looking";
         // Tags name this run's requests in proposals; a random start keeps a tag of an earlier run,
         // still travelling in some proposal, from answering a request of this one.
@@ -369,6 +376,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         TxnRecord record = p.prepared().record();
         ApplyResult applied = tree.apply(record);
         prep.applied(record.zxid());
+        appliedZxid.set(record.zxid());
         appliedSinceSnapshot++;
         deliver(applied);
         if (p.endState() != null) {
@@ -507,6 +515,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
             if (prep != null) {
                 prep.applied(record.zxid());
             }
+            appliedZxid.set(record.zxid());
             appliedSinceSnapshot++;
             deliver(applied);
             if (record.txn() instanceof Txn.CreateSession open) {
@@ -606,6 +615,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
      */
     private void resetTree(DataTree rebuilt) {
         tree = rebuilt;
+        appliedZxid.set(tree.lastZxid());
         snapshot = null; // a walk of the old tree must not finish into a snapshot
         for (Long id : List.copyOf(sessionActors.keySet())) {
             if (!tree.sessions().containsKey(id)) {

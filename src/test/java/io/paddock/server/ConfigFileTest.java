@@ -73,7 +73,7 @@ class ConfigFileTest {
                         1L, new ServerSpec(1, "10.0.0.1", 2888, 3888, false),
                         2L, new ServerSpec(2, "10.0.0.2", 2889, 3889, false),
                         3L, new ServerSpec(3, "zk3.example.com", 2890, 3890, true)),
-                new PaddockConfig.Storage(5000, false, 1024 * 1024, 5, 24), false), config);
+                new PaddockConfig.Storage(5000, false, 1024 * 1024, 5, 24, 10_000), false), config);
         assertFalse(config.standalone());
     }
 
@@ -163,6 +163,14 @@ class ConfigFileTest {
             ConfigException e = refused("dataDir=/d", "forceSync=" + bad);
             assertEquals("conf/paddock.cfg:2: forceSync: must be yes or no: '" + bad + "'", e.getMessage());
         }
+    }
+
+    @Test
+    void commitLogCountSetsTheLeadersDiffHistory() throws ConfigException {
+        assertEquals(10_000, parse("dataDir=/d").storage().commitLogCount());
+        assertEquals(500, parse("dataDir=/d", "commitLogCount=500").storage().commitLogCount());
+        ConfigException e = refused("dataDir=/d", "commitLogCount=0");
+        assertTrue(e.getMessage().startsWith("conf/paddock.cfg:2: commitLogCount: "), e.getMessage());
     }
 
     @Test

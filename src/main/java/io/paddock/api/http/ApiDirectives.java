@@ -85,9 +85,28 @@ abstract class ApiDirectives extends AllDirectives {
         return optionalHeaderValueByName(SESSION_HEADER, header -> {
             long sessionId = header.map(h -> HexIds.parseSessionId(h, "the " + SESSION_HEADER + " header"))
                     .orElse(ServerGateway.NO_SESSION);
-            return optionalAttribute(AttributeKeys.remoteAddress,
-                    remote -> inner.apply(new Caller(sessionId, remote.map(ApiDirectives::address).orElse(""))));
+            return optionalHeaderValueByName(ZXID_HEADER, seen -> {
+                if (seen.isPresent()) {
+                    refuseIfBehind(HexIds.parse(seen.get(), "the " + ZXID_HEADER + " header"));
+                }
+                return optionalAttribute(AttributeKeys.remoteAddress,
+                        remote -> inner.apply(new Caller(sessionId, remote.map(ApiDirectives::address).orElse(""))));
+            });
         });
+    }
+
+    /**
+     * A client sends the last zxid it has seen ({@value #ZXID_HEADER}, as answers carry it) when
+     * it moves to another server of an ensemble; a server that has not applied that much yet would
+     * show it the past, so it refuses (503), as ZooKeeper refuses such a reconnect.
+     */
+    private void refuseIfBehind(long seenZxid) {
+        long applied = gateway.appliedZxid();
+        if (Long.compareUnsigned(seenZxid, applied) > 0) {
+            throw new ApiException(503, ErrorCode.CONNECTION_LOSS, null, "this server has applied transactions up to "
+                    + HexIds.hex(applied) + " only, behind the " + HexIds.hex(seenZxid)
+                    + " this client has seen; try another server or try again shortly");
+        }
     }
 
     private static String address(RemoteAddress remote) {

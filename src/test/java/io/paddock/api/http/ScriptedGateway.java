@@ -24,6 +24,11 @@ import java.util.function.Function;
  */
 final class ScriptedGateway implements ServerGateway {
 
+    @Override
+    public long appliedZxid() {
+        return ZXID;
+    }
+
     /** One call the API made: which method, for which session, with which op (or null). */
     record Call(String method, long sessionId, Op op, String clientAddress, String detail) {
     }

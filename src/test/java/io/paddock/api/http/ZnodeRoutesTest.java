@@ -60,6 +60,19 @@ class ZnodeRoutesTest extends ScriptedApiTest {
     }
 
     @Test
+    void aClientThatHasSeenMoreThanThisServerAppliedIsRefusedNotShownThePast() {
+        gw.answer(op -> new OpResult.Data(new byte[0], STAT));
+        String applied = "0x" + Long.toHexString(ScriptedGateway.ZXID);
+        String ahead = "0x" + Long.toHexString(ScriptedGateway.ZXID + 1);
+        HttpResponse<String> refused = api.send("GET", "/v1/znodes/a", null, "Paddock-Zxid", ahead);
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("ConnectionLoss") && refused.body().contains(applied)
+                && refused.body().contains(ahead), refused.body());
+        assertEquals(200, api.send("GET", "/v1/znodes/a", null, "Paddock-Zxid", applied).statusCode());
+        assertEquals(400, api.send("GET", "/v1/znodes/a", null, "Paddock-Zxid", "soon").statusCode());
+    }
+
+    @Test
     void everyAnswerCarriesTheServersZxidAsZooKeepersReplyHeaderDoes() {
         gw.answer(op -> new OpResult.Created("/a", STAT));
         HttpResponse<String> created = api.send("POST", "/v1/znodes/a", "{}", "Content-Type", "application/json");
