@@ -22,7 +22,7 @@ import io.paddock.tree.SnapshotCursor;
 import io.paddock.tree.SnapshotNode;
 import io.paddock.tree.TxnPrep;
 import io.paddock.tree.TxnRecord;
-import io.paddock.tree.WatchKind;
+import io.paddock.tree.WatchRequests;
 import io.paddock.tree.WatchManager;
 import io.paddock.tree.WatchedEvent;
 import io.paddock.tree.Txn;
@@ -722,15 +722,15 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
             }
             result = new OpResult.Synced(s.path());
         } else if (op instanceof Op.AddWatch a) {
-            result = addWatch(sessionId, a);
+            result = WatchRequests.addWatch(watches, sessionId, a);
         } else if (op instanceof Op.RemoveWatches rw) {
-            result = removeWatches(sessionId, rw.path(), rw.kinds(), true);
+            result = WatchRequests.removeWatches(watches, sessionId, rw.path(), rw.kinds(), true);
         } else if (op instanceof Op.CheckWatches cw) {
-            result = removeWatches(sessionId, cw.path(), cw.kinds(), false);
+            result = WatchRequests.removeWatches(watches, sessionId, cw.path(), cw.kinds(), false);
         } else {
             result = Reads.read(tree, sessionId, r.identities(), op, config.superDigest());
             if (sessionId != ServerGateway.NO_SESSION) {
-                leaveWatch(sessionId, op, result);
+                WatchRequests.leaveWatch(watches, sessionId, op, result);
             }
         }
         r.replyTo().tell(new Reply(tree.lastZxid(), result));
@@ -744,59 +744,6 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         }
         replyTo.tell(SessionActor.expired(tree.lastZxid(), op.path()));
         return true;
-    }
-
-    /** The watch a read leaves, as ZooKeeper's FinalRequestProcessor leaves it. */
-    private void leaveWatch(long sessionId, Op op, OpResult result) {
-        if (op instanceof Op.GetData g && g.watch() && result instanceof OpResult.Data) {
-            watches.add(g.path(), sessionId, WatchKind.DATA);
-        } else if (op instanceof Op.Exists e && e.watch()) {
-            if (result instanceof OpResult.StatResult) {
-                watches.add(e.path(), sessionId, WatchKind.DATA);
-            } else if (result instanceof OpResult.Error err && err.code() == ErrorCode.NO_NODE) {
-                watches.add(e.path(), sessionId, WatchKind.EXISTS);
-            }
-        } else if (op instanceof Op.GetChildren c && c.watch() && result instanceof OpResult.Children) {
-            watches.add(c.path(), sessionId, WatchKind.CHILD);
-        }
-    }
-
-    private OpResult addWatch(long sessionId, Op.AddWatch a) {
-        if (sessionId == ServerGateway.NO_SESSION) {
-            return new OpResult.Error(ErrorCode.BAD_ARGUMENTS, a.path(), "watches need a session");
-        }
-        if (a.kind() != WatchKind.PERSISTENT && a.kind() != WatchKind.PERSISTENT_RECURSIVE) {
-            return new OpResult.Error(ErrorCode.BAD_ARGUMENTS, a.path(),
-                    "addWatch takes PERSISTENT or PERSISTENT_RECURSIVE, not " + a.kind());
-        }
-        OpResult invalid = validPathOrError(a.path());
-        if (invalid != null) {
-            return invalid;
-        }
-        watches.add(a.path(), sessionId, a.kind());
-        return new OpResult.Done();
-    }
-
-    private OpResult removeWatches(long sessionId, String path, List<WatchKind> kinds, boolean remove) {
-        OpResult invalid = validPathOrError(path);
-        if (invalid != null) {
-            return invalid;
-        }
-        boolean found = false;
-        for (WatchKind kind : kinds) {
-            found |= remove ? watches.remove(path, sessionId, kind) : watches.contains(path, sessionId, kind);
-        }
-        return found ? new OpResult.Done()
-                : new OpResult.Error(ErrorCode.NO_WATCHER, path, "no watch of kind " + kinds + " on " + path);
-    }
-
-    private static OpResult validPathOrError(String path) {
-        try {
-            io.paddock.tree.PathUtils.validate(path);
-            return null;
-        } catch (io.paddock.tree.TreeException e) {
-            return e.toResult();
-        }
     }
 
     private Behavior<Command> onAttach(Attach a) {
