@@ -19,17 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,7 +35,7 @@ class DiskFullTest {
     @TempDir
     Path dataDir;
 
-    private final AtomicBoolean diskFull = new AtomicBoolean();
+    private final TxnLogFaultTest.Disk disk = new TxnLogFaultTest.Disk();
     private ActorTestKit testKit;
 
     @AfterEach
@@ -75,11 +67,12 @@ class DiskFullTest {
     @Test
     void writesFailClearlyWhileTheDiskIsFullAndResumeAfterwards() throws Exception {
         TxnLog.Options options = LogWriter.options(PaddockConfig.Storage.DEFAULTS);
-        TxnLog log = TxnLog.open(dataDir, options, (file, opts) -> new FullDiskChannel(FileChannel.open(file, opts), diskFull));
+        TxnLog log = TxnLog.open(dataDir, options, disk);
         ServerGateway gateway = start(log, new DataTree());
 
         assertInstanceOf(OpResult.Created.class, run(gateway, create("/before")));
-        diskFull.set(true);
+        disk.failWritesAfter(0); // full: writes land part of their bytes and fail, forces fail
+        disk.failForcesAfter(0);
         OpResult.Error refused = assertInstanceOf(OpResult.Error.class, run(gateway, create("/during")));
         assertEquals(ErrorCode.CONNECTION_LOSS, refused.code());
         assertEquals(true, refused.message().contains("No space left on device"), refused.message());
@@ -87,7 +80,7 @@ class DiskFullTest {
         assertEquals(ErrorCode.NO_NODE,
                 assertInstanceOf(OpResult.Error.class, run(gateway, new Op.GetData("/during", false))).code());
 
-        diskFull.set(false);
+        disk.heal();
         assertInstanceOf(OpResult.Created.class, run(gateway, create("/after")));
         testKit.shutdownTestKit();
         testKit = null;
@@ -97,115 +90,6 @@ class DiskFullTest {
             assertEquals(true, recovered.node("/before") != null, "acknowledged before the disk filled");
             assertEquals(true, recovered.node("/during") == null, "refused, so never there");
             assertEquals(true, recovered.node("/after") != null, "acknowledged after space came back");
-        }
-    }
-
-    /** A file channel that fails writes and forces as a full disk does while {@code full} is set. */
-    private static final class FullDiskChannel extends FileChannel {
-        private final FileChannel inner;
-        private final AtomicBoolean full;
-
-        FullDiskChannel(FileChannel inner, AtomicBoolean full) {
-            this.inner = inner;
-            this.full = full;
-        }
-
-        private void check() throws IOException {
-            if (full.get()) {
-                throw new IOException("No space left on device");
-            }
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return inner.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return inner.read(dsts, offset, length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            check();
-            return inner.write(src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            check();
-            return inner.write(srcs, offset, length);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return inner.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            inner.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return inner.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            inner.truncate(size);
-            return this;
-        }
-
-        @Override
-        public void force(boolean metaData) throws IOException {
-            check();
-            inner.force(metaData);
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return inner.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            check();
-            return inner.transferFrom(src, position, count);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return inner.read(dst, position);
-        }
-
-        @Override
-        public int write(ByteBuffer src, long position) throws IOException {
-            check();
-            return inner.write(src, position);
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return inner.map(mode, position, size);
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return inner.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return inner.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            inner.close();
         }
     }
 }

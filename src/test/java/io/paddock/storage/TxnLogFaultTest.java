@@ -245,15 +245,18 @@ class TxnLogFaultTest {
         assertSameRecords(records(1, 11, "n"), reopenAndReadAll(dir, OPTIONS));
     }
 
-    /** Hands out segment channels that count writes and forces and fail them on demand, like a full disk. */
+    /**
+     * Hands out segment channels that count writes and forces and fail them on demand, like a full
+     * disk. Volatile: a test thread turns faults on and off while a log writer's thread writes.
+     */
     static final class Disk implements ChannelFactory {
-        int writes;
-        int forces;
-        long partialBytes;
-        boolean failTruncates;
-        private int failWritesFrom = Integer.MAX_VALUE;
-        private int failForcesFrom = Integer.MAX_VALUE;
-        private int failForcesTo = Integer.MAX_VALUE;
+        volatile int writes;
+        volatile int forces;
+        volatile long partialBytes;
+        volatile boolean failTruncates;
+        private volatile int failWritesFrom = Integer.MAX_VALUE;
+        private volatile int failForcesFrom = Integer.MAX_VALUE;
+        private volatile int failForcesTo = Integer.MAX_VALUE;
 
         /** The next {@code okWrites} writes succeed; every later one fails until {@link #heal}. */
         void failWritesAfter(int okWrites) {
