@@ -9,9 +9,6 @@ import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -256,7 +253,7 @@ public final class EnsembleCommand {
                     : Files.createTempDirectory("paddock-ensemble-").toAbsolutePath();
             int servers = options.participants() + options.observers();
             members = EnsembleLayout.plan(baseDir, options.participants(), options.observers(),
-                    freePorts(servers * EnsembleLayout.PORTS_PER_SERVER));
+                    EnsembleLayout.freePorts(servers * EnsembleLayout.PORTS_PER_SERVER));
         } catch (IOException e) {
             err.println("paddock ensemble: cannot prepare the folder "
                     + (options.baseDir() != null ? options.baseDir() + " " : "") + "or find free ports: " + e);
@@ -431,25 +428,6 @@ public final class EnsembleCommand {
         Files.write(member.configFile(), config, StandardCharsets.UTF_8);
     }
 
-    /**
-     * Distinct free ports on 127.0.0.1: all are bound at once (so none repeats), then released
-     * for the servers to take. Another process could take one in between; then that server says so.
-     */
-    static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket();
-                sockets.add(socket);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(EnsembleLayout.HOST), 0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-    }
 
     /** One line per server under a header, columns aligned. */
     static List<String> table(List<Member> members, List<Long> pids) {

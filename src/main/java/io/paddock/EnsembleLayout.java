@@ -1,5 +1,9 @@
 package io.paddock;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -178,5 +182,25 @@ public final class EnsembleLayout {
         }
         int eq = text.indexOf('=');
         return eq < 0 ? null : text.substring(0, eq).strip();
+    }
+
+    /**
+     * Distinct free ports on 127.0.0.1: all are bound at once (so none repeats), then released
+     * for the servers to take. Another process could take one in between; then that server says so.
+     */
+    public static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket();
+                sockets.add(socket);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
     }
 }

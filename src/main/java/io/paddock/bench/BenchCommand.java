@@ -30,25 +30,28 @@ public final class BenchCommand {
 
     static final String HELP = """
             Usage: paddock bench [options]
+                   paddock bench --workload failover [--servers N] [--trials N] [--tick-time MS]
 
-            Drives a running Paddock server over its HTTP API with concurrent clients and prints,
+            Drives running Paddock servers over their HTTP API with concurrent clients and prints,
             per run, a table row and one JSON line on standard output:
               {"workload":..,"clients":..,"ops":..,"opsPerSec":..,"p50Ms":..,"p99Ms":..,"p999Ms":..,"errors":..,...}
             so `paddock bench | grep '^{'` keeps the JSON. Progress goes to standard error.
 
             Options (--name value or --name=value):
-              --url URL           the server (default: http://127.0.0.1:<httpPort of conf/paddock.cfg>,
-                                  or :8080 when that file does not say)
+              --url URL[,URL...]  the servers; client i talks to URL number i mod n, so an ensemble's
+                                  load is spread over all of them (default: http://127.0.0.1:<httpPort
+                                  of conf/paddock.cfg>, or :8080 when that file does not say)
               --clients LIST      concurrent clients, one run per value, e.g. 1,8,64 (default 1,8,64)
               --outstanding N     requests each client keeps in flight (default 1)
               --duration D        measured time of each run: 500ms, 10s, 2m (default 10s)
               --warmup D          time before measuring, not counted, every run (default 2s)
-              --value-size BYTES  data per znode written (default 100)
+              --value-size BYTES  data per znode (default 100)
               --keys N            znodes the workload spreads its requests over (default 1000)
-              --workload NAME     what clients do (default write):
-                                    write  %s
-                                  read (100%% getData) and mixed (a read ratio) are planned for a
-                                  later version; the option takes one name so they can be added.
+              --workload NAME     what is measured (default write):
+                                    write     %s
+                                    read      %s
+                                    failover  %s
+                                  mixed (a read ratio) is planned for a later version.
               -h, --help          this text
 
             Each client is one thread with its own HTTP/1.1 connection, running a closed loop: it
@@ -57,11 +60,26 @@ public final class BenchCommand {
             closed loop a slow answer delays the requests behind it rather than hiding them, so no
             correction for coordinated omission is needed or made. Errors are counted by HTTP
             status ("timeout" and "io" when no answer came). The workload's znodes live under a
-            fresh /bench-<random> znode, deleted at the end.
+            fresh /bench-<random> znode, created through the first URL and deleted at the end.
 
-            Exit status: 0 done, 1 the server could not be reached or refused the set-up, 2 bad options.
-            """.formatted(WorkloadKind.WRITE.description());
+            Failover (--workload failover) starts its own ensemble of real `bin/paddock server`
+            processes on 127.0.0.1 in a temporary folder, made from conf/paddock.cfg as `paddock
+            ensemble` makes it, and takes these options instead:
+              --servers N         participants (3..9, default 3)
+              --trials N          times the leader is killed (default 10)
+              --tick-time MS      tickTime of every server (default: conf/paddock.cfg's)
+            Per trial: SIGKILL the leader, time until another server leads and a majority of the
+            ensemble serves under it (GET /v1/status polled every 20 ms), start the killed server
+            again and wait until all serve. Prints each trial, the median and max, and one JSON line.
+            All servers are stopped at the end, on failure and on Ctrl-C.
 
+            Exit status: 0 done, 1 the server could not be reached or refused the set-up (failover:
+            the ensemble failed to start or to recover), 2 bad options.
+            """.formatted(WorkloadKind.WRITE.description(), WorkloadKind.READ.description(),
+            WorkloadKind.FAILOVER.description());
+
+    /** Where bin/paddock says the installation is (its bin/ and conf/ live under it). */
+    static final String HOME_PROPERTY = "paddock.home";
     private static final String PORT_FILE = "paddock-http.port";
     private static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -84,7 +102,11 @@ public final class BenchCommand {
             return USAGE;
         }
         try {
-            bench(options, out, err);
+            if (options.workload() == WorkloadKind.FAILOVER) {
+                FailoverBench.run(options, launch(confDir), out, err);
+            } else {
+                bench(options, out, err);
+            }
             return OK;
         } catch (BenchException e) {
             err.println("paddock bench: " + e.getMessage());
@@ -102,18 +124,23 @@ public final class BenchCommand {
      */
     public static List<RunResult> bench(BenchOptions options, PrintStream out, PrintStream progress)
             throws BenchException, InterruptedException {
-        BenchHttp http = new BenchHttp(options.url());
-        JsonNode status = http.status();
+        List<BenchHttp> servers = new ArrayList<>();
+        for (URI url : options.urls()) {
+            BenchHttp http = new BenchHttp(url);
+            JsonNode status = http.status();
+            progress.println("paddock bench: " + url + " is " + status.path("mode").asText("?")
+                    + " Paddock " + status.path("version").asText("?") + " at zxid " + status.path("zxid").asText("?"));
+            servers.add(http);
+        }
         // Random, so that benchmarks running side by side, or one left behind by a crash, never collide.
         String parent = "/bench-" + HexFormat.of().formatHex(randomBytes());
-        progress.println("paddock bench: " + options.url() + " is " + status.path("mode").asText("?")
-                + " Paddock " + status.path("version").asText("?") + " at zxid " + status.path("zxid").asText("?"));
         progress.println("paddock bench: workload " + options.workload().optionName() + ", " + options.keys()
                 + " keys under " + parent + ", values of " + options.valueSize() + " bytes, "
                 + options.outstanding() + " outstanding per client, warm-up " + seconds(options.warmup().toMillis())
-                + ", measured " + seconds(options.duration().toMillis()) + " per run");
+                + ", measured " + seconds(options.duration().toMillis()) + " per run"
+                + (servers.size() == 1 ? "" : ", clients spread over " + servers.size() + " URLs"));
 
-        Workload workload = Workload.of(options, http, parent);
+        Workload workload = Workload.of(options, servers, parent);
         // Ctrl-C ends the JVM without reaching the finally below: the hook still removes the parent.
         Thread cleanupHook = new Thread(() -> {
             try {
@@ -149,6 +176,30 @@ public final class BenchCommand {
         }
         workload.cleanup();
         return results;
+    }
+
+    /**
+     * How failover starts servers: bin/paddock (under the installation's home when bin/paddock
+     * said where that is, else next to the conf dir) with {@code server <cfg>}, the conf dir's
+     * paddock.cfg as the template, and the same conf dir for the servers' logging and Akka settings.
+     */
+    static FailoverBench.Launch launch(Path confDir) throws BenchException {
+        Path templateFile = confDir.resolve("paddock.cfg");
+        List<String> template;
+        try {
+            template = Files.readAllLines(templateFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BenchException("cannot read the config template " + templateFile + ": " + e, e);
+        }
+        String home = System.getProperty(HOME_PROPERTY);
+        Path root = home != null && !home.isEmpty() ? Path.of(home) : confDir.toAbsolutePath().normalize().getParent();
+        Path script = root.resolve("bin").resolve("paddock").toAbsolutePath();
+        if (!Files.isExecutable(script)) {
+            throw new BenchException("cannot find bin/paddock to start the servers with: " + script
+                    + " is not an executable file (bin/paddock passes -D" + HOME_PROPERTY + ")");
+        }
+        return new FailoverBench.Launch(template, cfg -> List.of(script.toString(), "server", cfg.toString()),
+                Map.of("PADDOCK_CONF_DIR", confDir.toAbsolutePath().toString()));
     }
 
     private static void removeHook(Thread hook) {

@@ -78,6 +78,41 @@ final class BenchHttp {
                 .build();
     }
 
+    /** getData as bare bytes ({@code ?raw}): the data is the body, the Stat a header. */
+    static HttpRequest getData(URI znode) {
+        return HttpRequest.newBuilder(URI.create(znode + "?raw"))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+    }
+
+    /**
+     * Waits until this server has the znode: polls {@code GET /v1/stat} (200 or 404) until it
+     * answers 200 or the deadline passes.
+     */
+    void awaitExists(String path, Duration deadline) throws BenchException, InterruptedException {
+        URI stat = URI.create(base + "/v1/stat" + path);
+        long end = System.nanoTime() + deadline.toNanos();
+        int lastStatus = 0;
+        while (System.nanoTime() < end) {
+            try {
+                lastStatus = client.send(HttpRequest.newBuilder(stat).timeout(REQUEST_TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                throw new BenchException("GET " + stat + " failed: " + e, e);
+            }
+            if (lastStatus == 200) {
+                return;
+            }
+            if (lastStatus != 404) {
+                throw new BenchException("GET " + stat + " answered HTTP " + lastStatus);
+            }
+            Thread.sleep(20); // polling a condition with a deadline
+        }
+        throw new BenchException(base + " does not show " + path + " within " + deadline.toSeconds()
+                + " s of its creation (last answer HTTP " + lastStatus + ")");
+    }
+
     /** GET /v1/status: what the server says it is, for the header of the output. */
     JsonNode status() throws BenchException {
         return call("GET", base + "/v1/status", null, 200);

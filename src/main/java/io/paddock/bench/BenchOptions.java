@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * {@code --name value} or {@code --name=value}; a bad one is refused with a {@link BadOption}
  * that names the option, so the command can exit 2 with a message the user can act on.
  *
- * @param url         the server's base URL, e.g. {@code http://127.0.0.1:8080}, without a trailing slash
+ * @param urls        the servers' base URLs, e.g. {@code http://127.0.0.1:8080}, without a trailing slash;
+ *                    client i talks to {@code urls[i % urls.size()]}. Empty for {@code failover}, which
+ *                    starts its own servers
  * @param clients     one run per value, in the order given: the number of concurrent clients
  * @param outstanding the most requests one client has in flight at once
  * @param duration    how long each run is measured
@@ -22,9 +24,12 @@ import java.util.regex.Pattern;
  * @param valueSize   bytes of data per znode written
  * @param keys        how many znodes the workload spreads its operations over
  * @param workload    what the clients do
+ * @param servers     failover only: the participants of the ensemble it launches
+ * @param trials      failover only: how many times the leader is killed
+ * @param tickTimeMs  failover only: the servers' tickTime, or 0 for conf/paddock.cfg's
  */
-public record BenchOptions(URI url, List<Integer> clients, int outstanding, Duration duration, Duration warmup,
-        int valueSize, int keys, WorkloadKind workload) {
+public record BenchOptions(List<URI> urls, List<Integer> clients, int outstanding, Duration duration, Duration warmup,
+        int valueSize, int keys, WorkloadKind workload, int servers, int trials, int tickTimeMs) {
 
     public static final List<Integer> DEFAULT_CLIENTS = List.of(1, 8, 64);
     public static final int DEFAULT_OUTSTANDING = 1;
@@ -39,14 +44,35 @@ public record BenchOptions(URI url, List<Integer> clients, int outstanding, Dura
     /** Far above the server's default maxDataBytes (1 MiB): the server, not the driver, decides what it accepts. */
     static final int MAX_VALUE_SIZE = 64 << 20;
     static final Duration MAX_DURATION = Duration.ofHours(24);
+    static final int MAX_URLS = 100;
+
+    public static final int DEFAULT_SERVERS = 3;
+    public static final int DEFAULT_TRIALS = 10;
+    /** Killing the leader of fewer than three leaves no majority to elect another. */
+    static final int MIN_SERVERS = 3;
+    static final int MAX_SERVERS = 9;
+    static final int MAX_TRIALS = 1_000;
+    static final int MAX_TICK_TIME_MS = 60_000;
+
+    /** Options of the throughput workloads (write, read), which failover does not take. */
+    static final List<String> THROUGHPUT_OPTIONS = List.of("--url", "--clients", "--outstanding", "--duration",
+            "--warmup", "--value-size", "--keys");
+    /** Options of failover only. */
+    static final List<String> FAILOVER_OPTIONS = List.of("--servers", "--trials", "--tick-time");
 
     /** Workloads that later versions add; named so that asking for one gets a plain answer. */
-    static final List<String> PLANNED_WORKLOADS = List.of("read", "mixed");
+    static final List<String> PLANNED_WORKLOADS = List.of("mixed");
 
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");
 
     public BenchOptions {
+        urls = List.copyOf(urls);
         clients = List.copyOf(clients);
+    }
+
+    /** Where client {@code client} (from 0) sends its requests: the URLs taken round-robin. */
+    public URI urlOf(int client) {
+        return urls.get(client % urls.size());
     }
 
     /** An option the command cannot use; {@link #option()} is its name as the user wrote it, e.g. {@code --clients}. */
@@ -66,7 +92,7 @@ public record BenchOptions(URI url, List<Integer> clients, int outstanding, Dura
 
     /** Parses the arguments after {@code bench}; {@code defaultUrl} applies when there is no {@code --url}. */
     public static BenchOptions parse(List<String> args, URI defaultUrl) throws BadOption {
-        URI url = defaultUrl;
+        List<URI> urls = defaultUrl == null ? null : List.of(defaultUrl);
         List<Integer> clients = DEFAULT_CLIENTS;
         int outstanding = DEFAULT_OUTSTANDING;
         Duration duration = DEFAULT_DURATION;
@@ -74,6 +100,9 @@ public record BenchOptions(URI url, List<Integer> clients, int outstanding, Dura
         int valueSize = DEFAULT_VALUE_SIZE;
         int keys = DEFAULT_KEYS;
         WorkloadKind workload = WorkloadKind.WRITE;
+        int servers = DEFAULT_SERVERS;
+        int trials = DEFAULT_TRIALS;
+        int tickTimeMs = 0;
 
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -105,7 +134,7 @@ public record BenchOptions(URI url, List<Integer> clients, int outstanding, Dura
             }
             seen.add(name);
             switch (name) {
-                case "--url" -> url = parseUrl(name, value);
+                case "--url" -> urls = parseUrls(name, value);
                 case "--clients" -> clients = parseIntList(name, value, 1, MAX_CLIENTS);
                 case "--outstanding" -> outstanding = parseInt(name, value, 1, MAX_OUTSTANDING);
                 case "--duration" -> duration = parseDuration(name, value, false);
@@ -113,21 +142,51 @@ public record BenchOptions(URI url, List<Integer> clients, int outstanding, Dura
                 case "--value-size" -> valueSize = parseInt(name, value, 0, MAX_VALUE_SIZE);
                 case "--keys" -> keys = parseInt(name, value, 1, MAX_KEYS);
                 case "--workload" -> workload = parseWorkload(name, value);
+                case "--servers" -> servers = parseInt(name, value, MIN_SERVERS, MAX_SERVERS);
+                case "--trials" -> trials = parseInt(name, value, 1, MAX_TRIALS);
+                case "--tick-time" -> tickTimeMs = parseInt(name, value, 1, MAX_TICK_TIME_MS);
                 default -> throw new IllegalStateException("isKnown and this switch disagree on " + name);
             }
         }
-        if (url == null) {
+        // An option that the chosen workload ignores would make the printed figures lie about their settings.
+        for (String name : seen) {
+            if (workload == WorkloadKind.FAILOVER && THROUGHPUT_OPTIONS.contains(name)) {
+                throw new BadOption(name, "does not apply to --workload failover, which starts its own servers");
+            }
+            if (workload != WorkloadKind.FAILOVER && FAILOVER_OPTIONS.contains(name)) {
+                throw new BadOption(name, "applies to --workload failover only");
+            }
+        }
+        if (workload == WorkloadKind.FAILOVER) {
+            urls = List.of();
+        } else if (urls == null) {
             throw new BadOption("--url", "no default is known; give the server's URL, e.g. http://127.0.0.1:8080");
         }
-        return new BenchOptions(url, clients, outstanding, duration, warmup, valueSize, keys, workload);
+        return new BenchOptions(urls, clients, outstanding, duration, warmup, valueSize, keys, workload,
+                servers, trials, tickTimeMs);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--url", "--clients", "--outstanding", "--duration", "--warmup", "--value-size", "--keys",
-                    "--workload" -> true;
+                    "--workload", "--servers", "--trials", "--tick-time" -> true;
             default -> false;
         };
+    }
+
+    /** Comma-separated URLs, in the order clients take them; one server named twice gets twice the clients. */
+    static List<URI> parseUrls(String name, String value) throws BadOption {
+        List<URI> urls = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new BadOption(name, "'" + value + "' has an empty item; give URLs separated by commas");
+            }
+            urls.add(parseUrl(name, part.trim()));
+        }
+        if (urls.size() > MAX_URLS) {
+            throw new BadOption(name, urls.size() + " URLs are more than " + MAX_URLS);
+        }
+        return urls;
     }
 
     /** An http(s) URL with a host; a trailing slash is dropped so that API paths can be appended. */

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One run: {@code clients} closed-loop clients against the server for warm-up plus duration,
- * their histograms and error counts merged into one {@link RunResult}.
+ * One run: {@code clients} closed-loop clients for warm-up plus duration, client i against
+ * URL i mod n (the workload picks its server the same way), their histograms and error counts
+ * merged into one {@link RunResult}.
  */
 final class BenchRun {
 
@@ -68,7 +69,7 @@ final class BenchRun {
             client.firstErrors().forEach(firstErrors::putIfAbsent);
         }
         firstErrors.forEach((cause, message) -> progress.println("  first error (" + cause + "): " + message));
-        return RunResult.of(workload.name(), clients, options.outstanding(), options.valueSize(), options.keys(),
+        return RunResult.of(workload.name(), clients, options.urls().size(), options.outstanding(), options.valueSize(), options.keys(),
                 options.duration().toMillis(), merged, errors);
     }
 

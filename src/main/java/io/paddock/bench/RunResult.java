@@ -17,28 +17,29 @@ import java.util.TreeMap;
  * Latencies are in microseconds as recorded; they are printed in milliseconds with three
  * decimals, so a printed figure is exact.
  *
+ * @param urls           how many server URLs the clients were spread over (client i on URL i mod urls)
  * @param errorsByStatus failed requests by cause: the HTTP status ("503"), or "timeout" (no
  *                       answer within the request timeout) or "io" (the connection failed)
  */
-public record RunResult(String workload, int clients, int outstanding, int valueSize, int keys, long durationMs,
+public record RunResult(String workload, int clients, int urls, int outstanding, int valueSize, int keys, long durationMs,
         long ops, long p50Us, long p99Us, long p999Us, long maxUs, SortedMap<String, Long> errorsByStatus) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
 
-    private static final String ROW = "%-9s %8d %6d %10d %11s %9s %9s %9s %9s %7d";
-    private static final String HEADER = "%-9s %8s %6s %10s %11s %9s %9s %9s %9s %7s";
+    private static final String ROW = "%-9s %8d %5d %6d %10d %11s %9s %9s %9s %9s %7d";
+    private static final String HEADER = "%-9s %8s %5s %6s %10s %11s %9s %9s %9s %9s %7s";
 
     public RunResult {
         errorsByStatus = new TreeMap<>(errorsByStatus);
     }
 
     /** The result of a run from its merged latency histogram (microseconds of successful requests only). */
-    static RunResult of(String workload, int clients, int outstanding, int valueSize, int keys, long durationMs,
-            Histogram latencyUs, Map<String, Long> errorsByStatus) {
+    static RunResult of(String workload, int clients, int urls, int outstanding, int valueSize, int keys,
+            long durationMs, Histogram latencyUs, Map<String, Long> errorsByStatus) {
         long ops = latencyUs.getTotalCount();
         boolean empty = ops == 0;
-        return new RunResult(workload, clients, outstanding, valueSize, keys, durationMs, ops,
+        return new RunResult(workload, clients, urls, outstanding, valueSize, keys, durationMs, ops,
                 empty ? 0 : latencyUs.getValueAtPercentile(50.0),
                 empty ? 0 : latencyUs.getValueAtPercentile(99.0),
                 empty ? 0 : latencyUs.getValueAtPercentile(99.9),
@@ -69,12 +70,12 @@ public record RunResult(String workload, int clients, int outstanding, int value
 
     /** The column titles, aligned with {@link #tableRow()}. */
     public static String tableHeader() {
-        return String.format(Locale.ROOT, HEADER, "workload", "clients", "outst", "ops", "ops/s", "p50 ms",
+        return String.format(Locale.ROOT, HEADER, "workload", "clients", "urls", "outst", "ops", "ops/s", "p50 ms",
                 "p99 ms", "p99.9 ms", "max ms", "errors");
     }
 
     public String tableRow() {
-        return String.format(Locale.ROOT, ROW, workload, clients, outstanding, ops, opsPerSec().toPlainString(),
+        return String.format(Locale.ROOT, ROW, workload, clients, urls, outstanding, ops, opsPerSec().toPlainString(),
                 ms(p50Us).toPlainString(), ms(p99Us).toPlainString(), ms(p999Us).toPlainString(),
                 ms(maxUs).toPlainString(), errors());
     }
@@ -94,6 +95,7 @@ public record RunResult(String workload, int clients, int outstanding, int value
         json.put("p999Ms", ms(p999Us));
         json.put("errors", errors());
         json.put("maxMs", ms(maxUs));
+        json.put("urls", urls);
         json.put("outstanding", outstanding);
         json.put("valueSize", valueSize);
         json.put("keys", keys);

@@ -1,6 +1,7 @@
 package io.paddock.bench;
 
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -14,7 +15,7 @@ interface Workload {
     String name();
 
     /** Creates what the runs need; nothing here is measured. */
-    void prepare() throws BenchException;
+    void prepare() throws BenchException, InterruptedException;
 
     /**
      * The requests of client {@code client} (from 0) of {@code clients}, in the order it sends
@@ -25,10 +26,12 @@ interface Workload {
     /** Removes everything {@link #prepare()} made; safe to call again, and after a prepare that failed part-way. */
     void cleanup() throws BenchException;
 
-    /** The workload an invocation asked for. */
-    static Workload of(BenchOptions options, BenchHttp http, String parent) {
+    /** The client workload an invocation asked for, its requests spread over {@code servers} (one per URL). */
+    static Workload of(BenchOptions options, List<BenchHttp> servers, String parent) {
         return switch (options.workload()) {
-            case WRITE -> new WriteWorkload(http, parent, options.keys(), options.valueSize());
+            case WRITE -> new WriteWorkload(new BenchKeys(servers, parent, options.keys(), options.valueSize()));
+            case READ -> new ReadWorkload(new BenchKeys(servers, parent, options.keys(), options.valueSize()));
+            case FAILOVER -> throw new IllegalArgumentException("failover has no clients; FailoverBench runs it");
         };
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 /** The workloads {@code --workload} can name, with the words {@code --help} shows for each. */
 public enum WorkloadKind {
 
-    WRITE("write", "create the keys (not counted), then setData on them round-robin");
+    WRITE("write", "create the keys (not counted), then setData on them round-robin"),
+    READ("read", "create the keys (not counted), then getData of them round-robin (?raw: bare bytes)"),
+    FAILOVER("failover", "start an ensemble of --servers, SIGKILL its leader --trials times and time a new one");
 
     private final String optionName;
     private final String description;

@@ -35,7 +35,7 @@ class BenchCommandTest {
         assertEquals(0, run(conf, "--help"));
         String help = outBytes.toString(StandardCharsets.UTF_8);
         for (String option : new String[] {"--url", "--clients", "--outstanding", "--duration", "--warmup",
-                "--value-size", "--keys", "--workload"}) {
+                "--value-size", "--keys", "--workload", "--servers", "--trials", "--tick-time", "failover"}) {
             assertTrue(help.contains(option), option + " missing from --help");
         }
         assertTrue(help.contains("coordinated omission"), help);

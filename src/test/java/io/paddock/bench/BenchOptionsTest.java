@@ -25,7 +25,7 @@ class BenchOptionsTest {
     @Test
     void noArgumentsGiveTheDocumentedDefaults() throws Exception {
         BenchOptions o = parse();
-        assertEquals(DEFAULT_URL, o.url());
+        assertEquals(List.of(DEFAULT_URL), o.urls());
         assertEquals(List.of(1, 8, 64), o.clients());
         assertEquals(1, o.outstanding());
         assertEquals(Duration.ofSeconds(10), o.duration());
@@ -39,7 +39,7 @@ class BenchOptionsTest {
     void everyOptionTakesItsValueSeparatelyOrAfterAnEqualsSign() throws Exception {
         BenchOptions o = parse("--url", "http://10.0.0.5:9090/", "--clients=2,4", "--outstanding", "3",
                 "--duration=1500ms", "--warmup", "0", "--value-size", "0", "--keys=7", "--workload", "WRITE");
-        assertEquals(URI.create("http://10.0.0.5:9090"), o.url());
+        assertEquals(List.of(URI.create("http://10.0.0.5:9090")), o.urls());
         assertEquals(List.of(2, 4), o.clients());
         assertEquals(3, o.outstanding());
         assertEquals(Duration.ofMillis(1500), o.duration());
@@ -118,10 +118,10 @@ class BenchOptionsTest {
 
     @Test
     void plannedWorkloadsAreNamedAsNotYetAvailable() {
-        BenchOptions.BadOption read = refused("--workload", "read");
-        assertEquals("--workload", read.option());
-        assertTrue(read.getMessage().contains("not available in this version yet"), read.getMessage());
-        assertTrue(read.getMessage().contains("available: write"), read.getMessage());
+        BenchOptions.BadOption mixed = refused("--workload", "mixed");
+        assertEquals("--workload", mixed.option());
+        assertTrue(mixed.getMessage().contains("not available in this version yet"), mixed.getMessage());
+        assertTrue(mixed.getMessage().contains("available: write, read, failover"), mixed.getMessage());
         BenchOptions.BadOption other = refused("--workload", "scan");
         assertTrue(other.getMessage().contains("is not a workload"), other.getMessage());
     }
@@ -131,6 +131,70 @@ class BenchOptionsTest {
         BenchOptions.BadOption e = assertThrows(BenchOptions.BadOption.class,
                 () -> BenchOptions.parse(List.of(), null));
         assertEquals("--url", e.option());
-        assertEquals(URI.create("http://h:1"), BenchOptions.parse(List.of("--url", "http://h:1"), null).url());
+        assertEquals(List.of(URI.create("http://h:1")), BenchOptions.parse(List.of("--url", "http://h:1"), null).urls());
+    }
+
+    @Test
+    void readIsAWorkload() throws Exception {
+        assertEquals(WorkloadKind.READ, parse("--workload", "read").workload());
+    }
+
+    @Test
+    void urlListIsCommaSeparatedAndClientsTakeItRoundRobin() throws Exception {
+        BenchOptions o = parse("--url", "http://a:1, http://b:2/,http://c:3");
+        assertEquals(List.of(URI.create("http://a:1"), URI.create("http://b:2"), URI.create("http://c:3")), o.urls());
+        assertEquals(URI.create("http://a:1"), o.urlOf(0));
+        assertEquals(URI.create("http://b:2"), o.urlOf(1));
+        assertEquals(URI.create("http://c:3"), o.urlOf(2));
+        assertEquals(URI.create("http://a:1"), o.urlOf(3));
+        assertEquals(URI.create("http://b:2"), o.urlOf(64));
+    }
+
+    @Test
+    void aUrlListWithAnEmptyOrBadItemIsRefused() {
+        assertEquals("--url", refused("--url", "http://a:1,,http://b:2").option());
+        assertEquals("--url", refused("--url", "http://a:1,").option());
+        assertEquals("--url", refused("--url", "http://a:1,ftp://b/").option());
+    }
+
+    @Test
+    void failoverTakesServersTrialsAndTickTimeWithDefaultsAndNeedsNoUrl() throws Exception {
+        BenchOptions d = BenchOptions.parse(List.of("--workload", "failover"), null);
+        assertEquals(WorkloadKind.FAILOVER, d.workload());
+        assertEquals(List.of(), d.urls());
+        assertEquals(3, d.servers());
+        assertEquals(10, d.trials());
+        assertEquals(0, d.tickTimeMs(), "0: the template's tickTime");
+        BenchOptions o = parse("--workload=failover", "--servers", "5", "--trials=2", "--tick-time", "100");
+        assertEquals(5, o.servers());
+        assertEquals(2, o.trials());
+        assertEquals(100, o.tickTimeMs());
+    }
+
+    @Test
+    void failoverNeedsAtLeastThreeServersForAMajorityToSurvive() {
+        BenchOptions.BadOption e = refused("--workload", "failover", "--servers", "2");
+        assertEquals("--servers", e.option());
+        assertTrue(e.getMessage().contains("from 3 to 9"), e.getMessage());
+        assertEquals("--servers", refused("--workload", "failover", "--servers", "10").option());
+        assertEquals("--trials", refused("--workload", "failover", "--trials", "0").option());
+        assertEquals("--tick-time", refused("--workload", "failover", "--tick-time", "0").option());
+    }
+
+    @Test
+    void failoverOptionsAreRefusedWithAClientWorkloadWhateverTheOrder() {
+        BenchOptions.BadOption e = refused("--trials", "3");
+        assertEquals("--trials", e.option());
+        assertTrue(e.getMessage().contains("failover only"), e.getMessage());
+        assertEquals("--servers", refused("--servers", "3", "--workload", "read").option());
+    }
+
+    @Test
+    void clientOptionsAreRefusedWithFailoverWhateverTheOrder() {
+        BenchOptions.BadOption e = refused("--clients", "8", "--workload", "failover");
+        assertEquals("--clients", e.option());
+        assertTrue(e.getMessage().contains("does not apply to --workload failover"), e.getMessage());
+        assertEquals("--url", refused("--workload", "failover", "--url", "http://h:1").option());
+        assertEquals("--duration", refused("--workload", "failover", "--duration", "1s").option());
     }
 }

@@ -57,4 +57,31 @@ class BenchSmokeTest {
             node.close();
         }
     }
+
+    @Test
+    void readRunOverTwoUrlsCountsOpsWithoutErrorsAndSaysHowManyUrls(@TempDir Path dataDir) throws Exception {
+        PaddockNode node = PaddockNode.start(PaddockConfig.defaults(dataDir).withPorts(0, 0)
+                .withClientPortAddress("127.0.0.1"));
+        try {
+            // The same server under two spellings: two URLs, each with its own clients.
+            int port = node.httpAddress().getPort();
+            String urls = "http://127.0.0.1:" + port + ",http://localhost:" + port;
+            BenchOptions options = BenchOptions.parse(List.of("--url", urls, "--workload", "read", "--clients", "2",
+                    "--duration", "1s", "--warmup", "200ms", "--keys", "20", "--value-size", "100"), null);
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+            List<RunResult> results = BenchCommand.bench(options,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+            RunResult r = results.get(0);
+            assertEquals("read", r.workload());
+            assertEquals(2, r.urls());
+            assertTrue(r.ops() > 0, "no op counted: " + r.jsonLine());
+            assertEquals(0, r.errors(), r.jsonLine() + "\n" + progress.toString(StandardCharsets.UTF_8));
+            assertTrue(r.jsonLine().contains("\"urls\":2"), r.jsonLine());
+        } finally {
+            node.close();
+        }
+    }
 }
