@@ -61,6 +61,13 @@ public final class ClusterSettings {
                 // The membership view is informational: a node that cannot join yet keeps trying.
                 .withValue("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes",
                         ConfigValueFactory.fromAnyRef("off"))
-                .withValue("akka.cluster.jmx.enabled", ConfigValueFactory.fromAnyRef(false));
+                .withValue("akka.cluster.jmx.enabled", ConfigValueFactory.fromAnyRef(false))
+                // The failure detector only hints (a follower stops waiting for a dead leader
+                // before syncLimit runs out): tuned to a tick, as ZooKeeper's peers notice a
+                // dead leader at once from its TCP connection.
+                .withValue("akka.cluster.failure-detector.heartbeat-interval",
+                        ConfigValueFactory.fromAnyRef(Math.max(100, config.tickTime() / 4) + "ms"))
+                .withValue("akka.cluster.failure-detector.acceptable-heartbeat-pause",
+                        ConfigValueFactory.fromAnyRef(Math.max(1000, config.tickTime()) + "ms"));
     }
 }

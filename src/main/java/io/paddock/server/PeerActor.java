@@ -10,6 +10,9 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.ClusterEvent;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
 import akka.serialization.SerializationExtension;
 import io.paddock.tree.TxnRecord;
 import io.paddock.zab.Input;
@@ -76,6 +79,10 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         INSTANCE
     }
 
+    /** Akka Cluster's failure detector marked the member at {@code address} unreachable. */
+    private record Unreachable(String address) implements Command {
+    }
+
     public static Behavior<Command> create(Peer core, Map<Long, String> peerPaths, int tickTimeMs) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash ->
                 waitForWiring(ctx, timers, stash, core, peerPaths, tickTimeMs))));
@@ -105,6 +112,8 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     private ActorRef<SessionTracker.Command> tracker;
     private Output.RoleChanged role;
     private final Set<Long> touched = new LinkedHashSet<>();
+    /** Server ids by their Akka address ("akka://paddock@host:port"). */
+    private final Map<String, Long> addresses = new HashMap<>();
 
     private PeerActor(ActorContext<Command> ctx, Peer core, Map<Long, String> peerPaths, Wire wire) {
         super(ctx);
@@ -119,6 +128,14 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         this.frames = new PeerFrames(SerializationExtension.get(classic), myId, ClusterSettings.MAX_CHUNK_BYTES);
         this.tree = wire.tree();
         this.log = wire.log();
+        peerPaths.forEach((id, path) -> {
+            int user = path.indexOf("/user/") >= 0 ? path.indexOf("/user/") : path.indexOf("/system/");
+            addresses.put(user > 0 ? path.substring(0, user) : path, id);
+        });
+        // Membership decides nothing here; an unreachable leader only ends the wait for syncLimit.
+        ActorRef<ClusterEvent.UnreachableMember> unreachable = ctx.messageAdapter(ClusterEvent.UnreachableMember.class,
+                u -> new Unreachable(u.member().address().toString()));
+        Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
         ctx.getLog().info("Server {} starts LOOKING (last logged zxid 0x{}, peers {})", myId,
                 Long.toHexString(core.status().lastLoggedZxid()), peerPaths);
     }
@@ -137,6 +154,14 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
                     return this;
                 })
                 .onMessage(DiskDone.class, d -> step(d.completion()))
+                .onMessage(Unreachable.class, u -> {
+                    Long id = addresses.get(u.address());
+                    if (id == null) {
+                        return this;
+                    }
+                    getContext().getLog().info("Server {} is unreachable, says the cluster's failure detector", id);
+                    return step(new Input.PeerUnreachable(id));
+                })
                 .onMessage(TrackerReady.class, t -> {
                     tracker = t.tracker();
                     if (role != null) {

@@ -49,6 +49,15 @@ public sealed interface Input {
     record SubmitSync(long tag) implements Input {
     }
 
+    /**
+     * The transport lost touch with server {@code id} (Akka Cluster marked it unreachable): a hint,
+     * never a decision. A learner whose leader it is stops waiting out syncLimit and looks for a
+     * leader at once, as a ZooKeeper follower does when its leader's TCP connection resets. Going
+     * LOOKING is always safe; nothing else changes.
+     */
+    record PeerUnreachable(long id) implements Input {
+    }
+
     /** Sessions whose clients this server has heard from since the last Touched. */
     record Touched(List<Long> sessionIds) implements Input {
     }

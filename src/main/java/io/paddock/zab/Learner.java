@@ -59,6 +59,15 @@ final class Learner {
         r.send(leaderId, new PeerMessage.LearnerInfo(connection, r.acceptedEpoch, r.history.lastZxid(), observer));
     }
 
+    /** The transport says the leader is gone: no point waiting out syncLimit for it. */
+    void leaderUnreachable() {
+        fail("leader " + leaderId + " unreachable");
+    }
+
+    long leaderId() {
+        return leaderId;
+    }
+
     /** Why this connection ended, or null while it lasts. */
     String failed() {
         return failed;

@@ -132,6 +132,10 @@ public final class Peer {
             } else {
                 r.out.add(new Output.Refused(s.tag(), "looking for a leader"));
             }
+        } else if (input instanceof Input.PeerUnreachable u) {
+            if (learner != null && learner.leaderId() == u.id()) {
+                learner.leaderUnreachable();
+            }
         } else if (input instanceof Input.Touched t) {
             if (leader != null) {
                 leader.touched(t.sessionIds());

@@ -36,7 +36,7 @@ public final class Simulation {
     private static final int TICK = SimConfig.HALF_TICK_UNITS;
     private static final int TRACE = 48;
 
-    private enum Kind { TICK, DELIVER, DISK, TREE, CLIENT, FAULT, RESTART, HEAL, QUIET }
+    private enum Kind { TICK, DELIVER, DISK, TREE, CLIENT, FAULT, RESTART, HEAL, QUIET, UNREACHABLE }
 
     private record Event(long time, long seq, Kind kind, int server, int incarnation, Object payload) {
     }
@@ -196,6 +196,11 @@ public final class Simulation {
                 SimServer r = server(e.server);
                 if (!r.up && r.incarnation == e.incarnation) {
                     restart(r);
+                }
+                break;
+            case UNREACHABLE:
+                if (current(e)) {
+                    step(server(e.server), new Input.PeerUnreachable((Long) e.payload));
                 }
                 break;
             case HEAL:
@@ -539,6 +544,13 @@ public final class Simulation {
         s.treeBusyUntil = now;
         net.isolate(s.id);
         failAll(s);
+        // The transport's hint that s is gone reaches every other server a tick later, as Akka's
+        // failure detector would report it; the core may only use it to stop waiting.
+        for (SimServer o : servers) {
+            if (o != s && o.up) {
+                schedule(now + TICK, Kind.UNREACHABLE, o, (long) s.id);
+            }
+        }
         s.state = ServerState.LOOKING;
         s.serving = false;
         s.prepEpoch = -1;
