@@ -17,51 +17,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotTransferTest {
 
-    private static final TxnLog.Options OPTIONS = new TxnLog.Options(4096, true, 1L << 30);
-
     @TempDir
     Path root;
 
-    private final List<TxnLog> opened = new ArrayList<>();
+    private final TestLogs logs = new TestLogs();
 
     @AfterEach
     void closeLogs() throws IOException {
-        for (TxnLog log : opened) {
-            log.close();
-        }
-    }
-
-    private static long zxid(long epoch, long counter) {
-        return (epoch << 32) | counter;
-    }
-
-    private TxnLog open(Path dir) throws IOException {
-        TxnLog log = TxnLog.open(dir, OPTIONS);
-        opened.add(log);
-        return log;
-    }
-
-    private DataTree recoverAfresh(Path dir, TxnLog running) throws IOException {
-        running.close();
-        return Recovery.recover(dir, open(dir)).tree();
-    }
-
-    private static Map<String, Long> files(Path dir) throws IOException {
-        Map<String, Long> sizes = new TreeMap<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) list::iterator) {
-                sizes.put(p.getFileName().toString(), Files.size(p));
-            }
-        }
-        return sizes;
+        logs.closeAll();
     }
 
     /**
@@ -78,12 +47,12 @@ class SnapshotTransferTest {
 
         Diverged(String name, long leaderUpTo) throws IOException {
             dir = root.resolve(name);
-            log = open(dir);
+            log = logs.open(dir);
             follower.newEpoch(1);
             follower.run(59);
             TestHistory.log(log, follower.records);
             follower.quietSnapshot(dir);
-            leader = follower.fork(zxid(1, 60), 22);
+            leader = follower.fork(TestLogs.zxid(1, 60), 22);
             TestHistory.log(log, List.of(follower.newEpoch(2)));
             TestHistory.log(log, follower.run(20));
             log.roll();
@@ -142,7 +111,7 @@ class SnapshotTransferTest {
 
     @Test
     void installingOverADivergedHistoryGivesTheLeadersTreeNowAndAtEveryRestart() throws IOException {
-        long at = zxid(1, 70);
+        long at = TestLogs.zxid(1, 70);
         Diverged d = new Diverged("diverged", at);
         assertTrue(d.follower.lastZxid() > at, "the follower holds records above the snapshot");
         DataTree installed = SnapshotTransfer.install(d.dir, d.log, at, d.leaderSnapshot(at));
@@ -155,7 +124,7 @@ class SnapshotTransferTest {
         // The leader's next records: the rest of epoch 1, then epoch 3 from its first zxid.
         List<TxnRecord> next = d.leader.records.stream().filter(r -> r.zxid() > at).toList();
         TestHistory.log(d.log, next);
-        DataTree recovered = recoverAfresh(d.dir, d.log);
+        DataTree recovered = logs.recoverAfresh(d.dir, d.log);
         assertEquals(d.leader.tree.digest(), recovered.digest());
         assertEquals(d.leader.lastZxid(), recovered.lastZxid());
     }
@@ -163,7 +132,7 @@ class SnapshotTransferTest {
     @Test
     void installingOnAFollowerFarBehindStartsItsLogAfterTheSnapshot() throws IOException {
         Path dir = root.resolve("behind");
-        TxnLog log = open(dir);
+        TxnLog log = logs.open(dir);
         TestHistory leader = new TestHistory(31);
         leader.newEpoch(1);
         leader.run(29);
@@ -181,9 +150,9 @@ class SnapshotTransferTest {
 
         TestHistory.log(log, List.of(leader.newEpoch(3)));
         TestHistory.log(log, leader.run(10));
-        assertFalse(oldSegments.contains(TxnLog.segmentName(zxid(3, 1))));
-        assertTrue(Files.exists(dir.resolve(TxnLog.segmentName(zxid(3, 1)))), "the next record opens a segment");
-        DataTree recovered = recoverAfresh(dir, log);
+        assertFalse(oldSegments.contains(TxnLog.segmentName(TestLogs.zxid(3, 1))));
+        assertTrue(Files.exists(dir.resolve(TxnLog.segmentName(TestLogs.zxid(3, 1)))), "the next record opens a segment");
+        DataTree recovered = logs.recoverAfresh(dir, log);
         assertEquals(leader.tree.digest(), recovered.digest());
         assertEquals(leader.lastZxid(), recovered.lastZxid());
     }
@@ -191,7 +160,7 @@ class SnapshotTransferTest {
     @Test
     void theInstalledSnapshotAloneRecoversTheTree() throws IOException {
         Path dir = root.resolve("alone");
-        TxnLog log = open(dir);
+        TxnLog log = logs.open(dir);
         TestHistory leader = new TestHistory(32);
         leader.newEpoch(4);
         leader.run(300);
@@ -205,26 +174,26 @@ class SnapshotTransferTest {
 
     @Test
     void damagedBytesAreRefusedAndNothingChanges() throws IOException {
-        long at = zxid(1, 70);
+        long at = TestLogs.zxid(1, 70);
         Diverged d = new Diverged("damaged", at);
         byte[] bytes = d.leaderSnapshot(at);
-        Map<String, Long> before = files(d.dir);
+        Map<String, Long> before = TestLogs.files(d.dir);
         for (int i : new int[] {3, bytes.length / 2, bytes.length - 1}) {
             byte[] damaged = bytes.clone();
             damaged[i] ^= 0x10;
             IOException e = assertThrows(IOException.class, () -> SnapshotTransfer.install(d.dir, d.log, at, damaged));
             assertTrue(e.getMessage().contains("Refusing a snapshot from the leader, nothing was changed"), e.getMessage());
-            assertEquals(before, files(d.dir));
+            assertEquals(before, TestLogs.files(d.dir));
         }
         byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 5);
         assertThrows(IOException.class, () -> SnapshotTransfer.install(d.dir, d.log, at, cut));
-        assertEquals(before, files(d.dir));
-        assertEquals(d.follower.tree.digest(), recoverAfresh(d.dir, d.log).digest());
+        assertEquals(before, TestLogs.files(d.dir));
+        assertEquals(d.follower.tree.digest(), logs.recoverAfresh(d.dir, d.log).digest());
     }
 
     @Test
     void aSnapshotAtAnotherZxidOrAFuzzyOneIsRefused() throws IOException {
-        long at = zxid(1, 70);
+        long at = TestLogs.zxid(1, 70);
         Diverged d = new Diverged("mismatch", at);
         IOException e = assertThrows(IOException.class,
                 () -> SnapshotTransfer.install(d.dir, d.log, at + 1, d.leaderSnapshot(at)));
@@ -233,7 +202,7 @@ class SnapshotTransferTest {
         TestHistory h = new TestHistory(8);
         h.run(100);
         Path scratch = root.resolve("scratch");
-        TxnLog scratchLog = open(scratch);
+        TxnLog scratchLog = logs.open(scratch);
         Path fuzzy = h.fuzzySnapshot(scratch, scratchLog, 5);
         long start = SnapshotFiles.startZxidOf(fuzzy);
         byte[] fuzzyBytes = Files.readAllBytes(fuzzy);
@@ -243,7 +212,7 @@ class SnapshotTransferTest {
 
     @Test
     void aCrashAfterAnyStepRecoversTheOldStateAPrefixOfItOrTheLeadersTree() throws IOException {
-        long at = zxid(1, 70);
+        long at = TestLogs.zxid(1, 70);
         int steps = 0;
         boolean sawOld = false;
         boolean sawNew = false;
@@ -254,7 +223,7 @@ class SnapshotTransferTest {
             long leaders = d.leader.digestAt(at);
             DiskSteps limit = DiskSteps.firstOnly(steps);
             SnapshotTransfer.install(d.dir, d.log, at, d.leaderSnapshot(at), limit);
-            DataTree recovered = recoverAfresh(d.dir, d.log);
+            DataTree recovered = logs.recoverAfresh(d.dir, d.log);
             long digest = recovered.digest();
             assertTrue(digest == old || digest == prefix || digest == leaders, "after " + steps + " steps");
             sawOld |= digest == old;

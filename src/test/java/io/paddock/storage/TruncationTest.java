@@ -9,33 +9,22 @@ import io.paddock.tree.DataTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TruncationTest {
 
-    private static final TxnLog.Options OPTIONS = new TxnLog.Options(4096, true, 1L << 30);
-
     @TempDir
     Path root;
 
-    private final List<TxnLog> opened = new ArrayList<>();
+    private final TestLogs logs = new TestLogs();
 
     @AfterEach
     void closeLogs() throws IOException {
-        for (TxnLog log : opened) {
-            log.close();
-        }
-    }
-
-    private static long zxid(long epoch, long counter) {
-        return (epoch << 32) | counter;
+        logs.closeAll();
     }
 
     /**
@@ -51,7 +40,7 @@ class TruncationTest {
 
         Scenario(String name) throws IOException {
             dir = root.resolve(name);
-            log = open(dir);
+            log = logs.open(dir);
             history.newEpoch(1);
             TestHistory.log(log, history.records);
             TestHistory.log(log, history.run(99));
@@ -63,36 +52,14 @@ class TruncationTest {
             log.roll();
             fuzzy = history.fuzzySnapshot(dir, log, 10);
             TestHistory.log(log, history.run(40));
-            assertEquals(zxid(2, 100), history.lastZxid());
+            assertEquals(TestLogs.zxid(2, 100), history.lastZxid());
         }
-    }
-
-    private TxnLog open(Path dir) throws IOException {
-        TxnLog log = TxnLog.open(dir, OPTIONS);
-        opened.add(log);
-        return log;
-    }
-
-    /** What start-up would make of the directory now. */
-    private DataTree recoverAfresh(Path dir, TxnLog running) throws IOException {
-        running.close();
-        return Recovery.recover(dir, open(dir)).tree();
-    }
-
-    private static Map<String, Long> files(Path dir) throws IOException {
-        Map<String, Long> sizes = new TreeMap<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) list::iterator) {
-                sizes.put(p.getFileName().toString(), Files.size(p));
-            }
-        }
-        return sizes;
     }
 
     @Test
     void truncationDropsLaterRecordsAcrossSegmentsAndRebuildsTheTreeAtExactlyTheZxid() throws IOException {
         Scenario s = new Scenario("t");
-        long to = zxid(1, 140);
+        long to = TestLogs.zxid(1, 140);
         DataTree tree = Truncation.truncate(s.dir, s.log, to);
         assertEquals(to, tree.lastZxid());
         assertEquals(s.history.digestAt(to), tree.digest());
@@ -101,7 +68,7 @@ class TruncationTest {
         assertFalse(Files.exists(s.fuzzy), "a snapshot starting after the zxid is set aside");
         assertTrue(Files.exists(s.fuzzy.resolveSibling(s.fuzzy.getFileName() + Truncation.SET_ASIDE_SUFFIX)));
         assertTrue(Files.exists(s.exact));
-        DataTree recovered = recoverAfresh(s.dir, s.log);
+        DataTree recovered = logs.recoverAfresh(s.dir, s.log);
         assertEquals(tree.digest(), recovered.digest());
         assertEquals(to, recovered.lastZxid());
     }
@@ -109,12 +76,12 @@ class TruncationTest {
     @Test
     void theLogStaysOpenForAppendingAndANewHistoryContinuesFromTheZxid() throws IOException {
         Scenario s = new Scenario("append");
-        long to = zxid(1, 150);
+        long to = TestLogs.zxid(1, 150);
         Truncation.truncate(s.dir, s.log, to);
         TestHistory leader = s.history.fork(to, 99);
         TestHistory.log(s.log, List.of(leader.newEpoch(3)));
         TestHistory.log(s.log, leader.run(30));
-        DataTree recovered = recoverAfresh(s.dir, s.log);
+        DataTree recovered = logs.recoverAfresh(s.dir, s.log);
         assertEquals(leader.lastZxid(), recovered.lastZxid());
         assertEquals(leader.tree.digest(), recovered.digest());
     }
@@ -122,61 +89,61 @@ class TruncationTest {
     @Test
     void aFuzzySnapshotThatEndsAfterTheZxidIsSetAsideEvenThoughItStartsBefore() throws IOException {
         Scenario s = new Scenario("fuzzy");
-        long to = zxid(2, 55);
+        long to = TestLogs.zxid(2, 55);
         assertTrue(SnapshotFiles.startZxidOf(s.fuzzy) < to);
         DataTree tree = Truncation.truncate(s.dir, s.log, to);
         assertEquals(s.history.digestAt(to), tree.digest());
         assertFalse(Files.exists(s.fuzzy));
         assertEquals(List.of(s.exact), SnapshotFiles.list(s.dir));
-        assertEquals(tree.digest(), recoverAfresh(s.dir, s.log).digest());
+        assertEquals(tree.digest(), logs.recoverAfresh(s.dir, s.log).digest());
     }
 
     @Test
     void truncatingToTheLastZxidKeepsEverything() throws IOException {
         Scenario s = new Scenario("last");
-        Map<String, Long> before = files(s.dir);
+        Map<String, Long> before = TestLogs.files(s.dir);
         DataTree tree = Truncation.truncate(s.dir, s.log, s.history.lastZxid());
         assertEquals(s.history.tree.digest(), tree.digest());
-        assertEquals(before, files(s.dir));
+        assertEquals(before, TestLogs.files(s.dir));
     }
 
     @Test
     void whenThePurgedLogCannotReachTheZxidASnapshotIsNeededAndNothingChanges() throws IOException {
         Scenario s = new Scenario("purged");
         List<Path> purged = Purge.run(s.dir, s.log, 1);
-        assertTrue(purged.contains(s.exact) && purged.contains(s.dir.resolve(TxnLog.segmentName(zxid(1, 101)))),
+        assertTrue(purged.contains(s.exact) && purged.contains(s.dir.resolve(TxnLog.segmentName(TestLogs.zxid(1, 101)))),
                 purged.toString());
-        Map<String, Long> before = files(s.dir);
+        Map<String, Long> before = TestLogs.files(s.dir);
         SnapshotNeededException e = assertThrows(SnapshotNeededException.class,
-                () -> Truncation.truncate(s.dir, s.log, zxid(1, 140)));
+                () -> Truncation.truncate(s.dir, s.log, TestLogs.zxid(1, 140)));
         assertTrue(e.getMessage().contains("0x10000008c") && e.getMessage().contains("SNAP"), e.getMessage());
-        assertEquals(before, files(s.dir));
+        assertEquals(before, TestLogs.files(s.dir));
         assertEquals(s.history.lastZxid(), s.log.lastZxid());
-        assertEquals(s.history.tree.digest(), recoverAfresh(s.dir, s.log).digest());
+        assertEquals(s.history.tree.digest(), logs.recoverAfresh(s.dir, s.log).digest());
     }
 
     @Test
     void aZxidBeyondTheLogNeedsASnapshot() throws IOException {
         Scenario s = new Scenario("beyond");
-        Map<String, Long> before = files(s.dir);
+        Map<String, Long> before = TestLogs.files(s.dir);
         SnapshotNeededException e = assertThrows(SnapshotNeededException.class,
-                () -> Truncation.truncate(s.dir, s.log, zxid(2, 101)));
+                () -> Truncation.truncate(s.dir, s.log, TestLogs.zxid(2, 101)));
         assertTrue(e.getMessage().contains("reach only 0x200000064"), e.getMessage());
-        assertEquals(before, files(s.dir));
+        assertEquals(before, TestLogs.files(s.dir));
     }
 
     @Test
     void recordsAppendedButNotFlushedAreRefusedBeforeAnythingChanges() throws IOException {
         Scenario s = new Scenario("unflushed");
         s.log.append(s.history.run(1).get(0));
-        Map<String, Long> before = files(s.dir);
-        assertThrows(IllegalStateException.class, () -> Truncation.truncate(s.dir, s.log, zxid(1, 140)));
-        assertEquals(before, files(s.dir));
+        Map<String, Long> before = TestLogs.files(s.dir);
+        assertThrows(IllegalStateException.class, () -> Truncation.truncate(s.dir, s.log, TestLogs.zxid(1, 140)));
+        assertEquals(before, TestLogs.files(s.dir));
     }
 
     @Test
     void aCrashAfterAnyStepRecoversTheOldOrTheTruncatedState() throws IOException {
-        long to = zxid(1, 120);
+        long to = TestLogs.zxid(1, 120);
         int steps = 0;
         boolean sawOld = false;
         boolean sawTruncated = false;
@@ -186,7 +153,7 @@ class TruncationTest {
             long truncated = s.history.digestAt(to);
             DiskSteps limit = DiskSteps.firstOnly(steps);
             Truncation.truncate(s.dir, s.log, to, limit);
-            DataTree recovered = recoverAfresh(s.dir, s.log);
+            DataTree recovered = logs.recoverAfresh(s.dir, s.log);
             if (recovered.digest() == old) {
                 assertEquals(s.history.lastZxid(), recovered.lastZxid());
                 sawOld = true;
