@@ -3,6 +3,7 @@ package io.paddock.server;
 import akka.actor.ActorSelection;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Adapter;
@@ -20,6 +21,7 @@ import io.paddock.zab.Output;
 import io.paddock.zab.Peer;
 import io.paddock.zab.PeerMessage;
 import io.paddock.zab.PeerStatus;
+import io.paddock.zab.ServerState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,6 +81,17 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         INSTANCE
     }
 
+    /** ZooKeeper's finalizeWait, and how often a silent leader is checked on. */
+    private enum Settle implements Command {
+        INSTANCE
+    }
+
+    /** A {@link LeaderProbe} ended: {@code refusedBy} is the leader whose port refused, or -1. */
+    private record ProbeDone(long refusedBy) implements Command {
+    }
+
+    static final long SETTLE_MS = 200;
+
     /** Akka Cluster's failure detector marked the member at {@code address} unreachable. */
     private record Unreachable(String address) implements Command {
     }
@@ -93,8 +106,10 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
                                                    int tickTimeMs) {
         return Behaviors.receive(Command.class)
                 .onMessage(Wire.class, w -> {
-                    timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(Math.max(1, tickTimeMs / 2)));
-                    return stash.unstashAll(new PeerActor(ctx, core, peerPaths, w));
+                    long halfTick = Math.max(1, tickTimeMs / 2);
+                    timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(halfTick));
+                    timers.startTimerWithFixedDelay(Settle.INSTANCE, Duration.ofMillis(Math.min(SETTLE_MS, halfTick)));
+                    return stash.unstashAll(new PeerActor(ctx, core, peerPaths, w, halfTick));
                 })
                 .onAnyMessage(m -> {
                     stash.stash(m);
@@ -114,8 +129,9 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     private final Set<Long> touched = new LinkedHashSet<>();
     /** Server ids by their Akka address ("akka://paddock@host:port"). */
     private final Map<String, Long> addresses = new HashMap<>();
+    private final LeaderProbe probe;
 
-    private PeerActor(ActorContext<Command> ctx, Peer core, Map<Long, String> peerPaths, Wire wire) {
+    private PeerActor(ActorContext<Command> ctx, Peer core, Map<Long, String> peerPaths, Wire wire, long halfTickMs) {
         super(ctx);
         this.core = core;
         this.myId = core.status().myId();
@@ -128,6 +144,8 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         this.frames = new PeerFrames(SerializationExtension.get(classic), myId, ClusterSettings.MAX_CHUNK_BYTES);
         this.tree = wire.tree();
         this.log = wire.log();
+        // Pings come every half tick: one and a half without any is worth a look.
+        this.probe = new LeaderProbe(peerPaths, halfTickMs * 3 / 2);
         peerPaths.forEach((id, path) -> {
             int user = path.indexOf("/user/") >= 0 ? path.indexOf("/user/") : path.indexOf("/system/");
             addresses.put(user > 0 ? path.substring(0, user) : path, id);
@@ -145,6 +163,8 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         return newReceiveBuilder()
                 .onMessage(PeerFrame.class, this::onFrame)
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessageEquals(Settle.INSTANCE, this::onSettle)
+                .onMessage(ProbeDone.class, this::onProbeDone)
                 .onMessage(Propose.class, p -> step(new Input.Propose(p.record(), p.origin(), p.tag())))
                 .onMessage(Submit.class, s -> step(new Input.Submit(s.tag(), s.request())))
                 .onMessage(SubmitSync.class, s -> step(new Input.SubmitSync(s.tag())))
@@ -181,6 +201,7 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
             getContext().getLog().warn("Dropping a peer frame from server {}, which is not in the ensemble", frame.from());
             return this;
         }
+        probe.heard(frame.from(), System.nanoTime());
         PeerMessage message;
         try {
             message = frames.accept(frame);
@@ -199,6 +220,26 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
             run(core.step(new Input.Touched(ids)));
         }
         return step(new Input.Tick());
+    }
+
+    private Behavior<Command> onSettle() {
+        step(new Input.Settle());
+        var started = probe.probeIfDue(System.nanoTime(),
+                getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+        if (started != null) {
+            getContext().pipeToSelf(started, (refusedBy, error) -> new ProbeDone(error == null ? refusedBy : -1));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onProbeDone(ProbeDone done) {
+        probe.probeDone(System.nanoTime());
+        if (done.refusedBy() < 0 || done.refusedBy() != probe.leaderId()) {
+            return this;
+        }
+        getContext().getLog().info("Leader {} is silent and its peer port {} refuses connections: its process is gone",
+                done.refusedBy(), probe.peerPort(done.refusedBy()));
+        return step(new Input.PeerUnreachable(done.refusedBy()));
     }
 
     private Behavior<Command> step(Input input) {
@@ -243,6 +284,11 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
             } else if (o instanceof Output.RoleChanged r) {
                 getContext().getLog().info("Server {} is {}{} (leader {}, epoch {})", myId, r.state(),
                         r.serving() ? " and serving" : ", not serving", r.leaderId(), r.epoch());
+                if (role == null || role.leaderId() != r.leaderId() || role.state() != r.state()) {
+                    boolean learning = r.state() == ServerState.FOLLOWING
+                            || r.state() == ServerState.OBSERVING;
+                    probe.follow(learning ? r.leaderId() : -1, System.nanoTime());
+                }
                 role = r;
                 tree.tell(new TreeActor.RoleChanged(r));
                 if (tracker != null) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  *
  * <p>A voter proposes itself, adopts any better vote (peerEpoch, then zxid, then id), follows the
  * highest round (electionEpoch) it hears of, and decides once a quorum holds its vote and either
- * every voter has answered or a further Tick passed without a better vote. A LOOKING server that
+ * every voter has answered or a further Settle or Tick passed without a better vote. A LOOKING server that
  * hears from FOLLOWING/LEADING servers follows their leader once a quorum of them agree and the
  * leader itself says LEADING (ZooKeeper's "outofelection" votes), which is how a restarted server
  * joins an established ensemble. Observers do not vote: they only ask, and learn the leader from
@@ -51,6 +51,11 @@ final class Election {
         }
         broadcast();
         return null;
+    }
+
+    /** A Settle while LOOKING: decide if armed; no resend (that is the Tick's). */
+    Vote settle() {
+        return armed && proposal != null ? decide(proposal) : null;
     }
 
     /** What this server answers a LOOKING server while it is LOOKING too. */
@@ -139,7 +144,7 @@ final class Election {
         return r.ensemble.isQuorum(agreeing);
     }
 
-    /** Our vote holds a quorum: decide now if every voter answered, else after a Tick. */
+    /** Our vote holds a quorum: decide now if every voter answered, else at the next Settle or Tick. */
     private Vote evaluate() {
         recvSet.put(r.myId, proposal.notification(ServerState.LOOKING));
         if (!quorumFor(recvSet, proposal)) {

@@ -14,6 +14,16 @@ public sealed interface Input {
     record Tick() implements Input {
     }
 
+    /**
+     * A short while has passed (ZooKeeper's finalizeWait; the actor sends one every 200 ms, or
+     * every half tick when that is shorter). A decision that waits for a late voter to answer
+     * (election, and the new leader's choice of epoch) is taken at the next Settle or Tick,
+     * whichever comes first, so that one dead server does not cost half a tick twice over.
+     * Nothing else counts Settles: every limit is in Ticks.
+     */
+    record Settle() implements Input {
+    }
+
     /** A message from server {@code from}. Links keep order, but may drop messages or break. */
     record Received(long from, PeerMessage message) implements Input {
     }
@@ -50,10 +60,10 @@ public sealed interface Input {
     }
 
     /**
-     * The transport lost touch with server {@code id} (Akka Cluster marked it unreachable): a hint,
-     * never a decision. A learner whose leader it is stops waiting out syncLimit and looks for a
-     * leader at once, as a ZooKeeper follower does when its leader's TCP connection resets. Going
-     * LOOKING is always safe; nothing else changes.
+     * The transport lost touch with server {@code id} (Akka Cluster marked it unreachable, or its
+     * peer port refuses connections): a hint, never a decision. A learner whose leader it is stops
+     * waiting out syncLimit and looks for a leader at once, as a ZooKeeper follower does when its
+     * leader's TCP connection resets. Going LOOKING is always safe; nothing else changes.
      */
     record PeerUnreachable(long id) implements Input {
     }

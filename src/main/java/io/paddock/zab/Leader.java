@@ -48,7 +48,7 @@ final class Leader {
     private final ArrayDeque<PendingSync> syncs = new ArrayDeque<>();
     private long lastProposed;
     private int halfTicks;
-    /** A quorum of FOLLOWERINFO arrived but not from every voter: choose the epoch at the next Tick. */
+    /** A quorum of FOLLOWERINFO arrived but not from every voter: choose the epoch at the next Settle or Tick. */
     private boolean epochArmed;
     private String gaveUp;
 
@@ -152,7 +152,7 @@ final class Leader {
     }
 
     /**
-     * Chooses the epoch once a quorum sent FOLLOWERINFO, and either every voter did or a Tick passed
+     * Chooses the epoch once a quorum sent FOLLOWERINFO, and either every voter did or a Settle or Tick passed
      * since the quorum formed, so that the acceptedEpochs of servers a moment late count too.
      */
     private void checkEpochQuorum() {
@@ -503,6 +503,12 @@ final class Leader {
     }
 
     // ---- time ------------------------------------------------------------------------------
+
+    void settle() {
+        if (epochArmed) {
+            checkEpochQuorum();
+        }
+    }
 
     void tick() {
         halfTicks++;

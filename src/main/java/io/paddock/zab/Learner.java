@@ -301,6 +301,16 @@ final class Learner {
         return ok;
     }
 
+    /**
+     * Until the leader answers, FOLLOWERINFO goes again each Settle too: the first often reaches
+     * the leader before its own election has decided, and is dropped there.
+     */
+    void settle() {
+        if (phase == Phase.CONNECTING) {
+            sendInfo();
+        }
+    }
+
     void tick() {
         halfTicksSinceHeard++;
         halfTicksSinceStart++;

@@ -87,6 +87,8 @@ public final class Peer {
     private void dispatch(Input input) {
         if (input instanceof Input.Tick) {
             tick();
+        } else if (input instanceof Input.Settle) {
+            settle();
         } else if (input instanceof Input.Received rc) {
             receive(rc.from(), rc.message());
         } else if (input instanceof Input.Persisted p) {
@@ -152,6 +154,16 @@ public final class Peer {
             learner.tick();
         } else {
             decided(election.tick());
+        }
+    }
+
+    private void settle() {
+        if (leader != null) {
+            leader.settle();
+        } else if (learner != null) {
+            learner.settle();
+        } else {
+            decided(election.settle());
         }
     }
 

@@ -36,7 +36,7 @@ public final class Simulation {
     private static final int TICK = SimConfig.HALF_TICK_UNITS;
     private static final int TRACE = 48;
 
-    private enum Kind { TICK, DELIVER, DISK, TREE, CLIENT, FAULT, RESTART, HEAL, QUIET, UNREACHABLE }
+    private enum Kind { TICK, DELIVER, DISK, TREE, CLIENT, FAULT, RESTART, HEAL, QUIET, UNREACHABLE, SETTLE }
 
     private record Event(long time, long seq, Kind kind, int server, int incarnation, Object payload) {
     }
@@ -165,6 +165,13 @@ public final class Simulation {
                 if (current(e)) {
                     step(server(e.server), new Input.Tick());
                     schedule(now + TICK, Kind.TICK, server(e.server), null);
+                    // One Settle somewhere in each tick: decisions that wait for a late voter come sooner.
+                    schedule(now + 1 + rnd.nextInt(TICK - 1), Kind.SETTLE, server(e.server), null);
+                }
+                break;
+            case SETTLE:
+                if (current(e)) {
+                    step(server(e.server), new Input.Settle());
                 }
                 break;
             case DELIVER:
