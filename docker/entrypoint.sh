@@ -6,8 +6,10 @@
 # paddock.cfg is used as it is (a standalone server).
 #
 #   PADDOCK_SERVERS   the ensemble, entries separated by commas or spaces:
-#                     "1=paddock1:2888:3888,2=paddock2:2888:3888,4=paddock4:2888:3888:observer"
-#                     (id=host:peerPort:electionPort[:observer|:participant]; "server.1=" also works)
+#                     "1=paddock1:2888:3888;paddock1:2181,4=paddock4:2888:3888:observer;paddock4:2181"
+#                     (id=host:peerPort:electionPort[:observer|:participant][;[clientHost:]clientPort];
+#                     "server.1=" also works). The client address after ';' is what /zookeeper/config
+#                     shows clients (Curator connects to it); without it that server shows none
 #   PADDOCK_MYID      this server's id, one of PADDOCK_SERVERS' (required with it)
 #   PADDOCK_QUORUM_LISTEN_ON_ALL_IPS  true (the default) or false: with true, the peer port listens
 #                     on 0.0.0.0 while the others reach it by the name in its server.N line, which
@@ -94,17 +96,17 @@ if [ -n "${PADDOCK_SERVERS:-}" ]; then
   read -r -d '' -a entries <<< "${PADDOCK_SERVERS//,/ }" || true
   for entry in "${entries[@]}"; do
     [[ "$entry" =~ ^(server\.)?([0-9]{1,3})=(.+)$ ]] \
-      || fail "PADDOCK_SERVERS: not id=host:peerPort:electionPort[:observer]: '$entry'"
+      || fail "PADDOCK_SERVERS: not id=host:peerPort:electionPort[:observer][;[clientHost:]clientPort]: '$entry'"
     id="$((10#${BASH_REMATCH[2]}))"
     address="${BASH_REMATCH[3]}"
-    [[ "$address" =~ ^([^:\[]+|\[[0-9A-Fa-f:.%]+\]):[0-9]+:[0-9]+(:(observer|participant))?$ ]] \
-      || fail "PADDOCK_SERVERS: server $id: not host:peerPort:electionPort[:observer|:participant]: '$address'"
+    [[ "$address" =~ ^([^:\[\;]+|\[[0-9A-Fa-f:.%]+\]):[0-9]+:[0-9]+(:(observer|participant))?(\;(([^:\[\;]+|\[[0-9A-Fa-f:.%]+\]):)?[0-9]+)?$ ]] \
+      || fail "PADDOCK_SERVERS: server $id: not host:peerPort:electionPort[:observer|:participant]: '$address' (a client address may follow: ;[clientHost:]clientPort)"
     [ -z "${seen[$id]+set}" ] || fail "PADDOCK_SERVERS: server id $id given twice"
     seen[$id]=1
     server_lines+=("server.$id=$address")
     if [ "$id" = "$myid" ]; then
       role=participant
-      [[ "$address" == *:observer ]] && role=observer
+      [[ "${address%%;*}" == *:observer ]] && role=observer
     fi
   done
   [ "${#server_lines[@]}" -gt 0 ] || fail "PADDOCK_SERVERS lists no server"

@@ -71,10 +71,14 @@ public final class EnsembleLayout {
             return "http://" + HOST + ":" + ports.httpPort();
         }
 
-        /** Its zoo.cfg line: {@code server.N=host:peerPort:electionPort[:observer]}. */
+        /**
+         * Its zoo.cfg line, {@code server.N=host:peerPort:electionPort[:observer];host:clientPort}:
+         * the client address after ';' (ZooKeeper's dynamic-config form) is what /zookeeper/config
+         * shows clients, and Curator's EnsembleTracker connects to it.
+         */
         public String serverLine() {
             return SERVER_PREFIX + id + "=" + HOST + ":" + ports.peerPort() + ":" + ports.electionPort()
-                    + (observer ? ":observer" : "");
+                    + (observer ? ":observer" : "") + ";" + HOST + ":" + ports.clientPort();
         }
 
         /** dataDir/myid holds the id in decimal, as ZooKeeper's. */

@@ -141,6 +141,22 @@ class EnsembleCommandDockerTest {
     }
 
     @Test
+    void serverEntriesMayCarryAClientAddressForZookeeperConfig() throws Exception {
+        assertRefused(Map.of("PADDOCK_SERVERS", "1=a:1:2;b:c:3", "PADDOCK_MYID", "1"), "server 1: not host:peerPort");
+        Map<String, String> env = new HashMap<>();
+        env.put("PADDOCK_SERVERS", "1=paddock1:2888:3888;paddock1:2181 2=paddock2:2888:3888:observer;2182,"
+                + "3=paddock3:2888:3888");
+        env.put("PADDOCK_MYID", "2");
+        Result r = run(ENTRYPOINT, env);
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(r.out().contains("server 2 (observer) of 3"), r::toString);
+        PaddockConfig config = ConfigFile.load(cfg);
+        assertEquals(new ServerSpec(1, "paddock1", 2888, 3888, false, "paddock1", 2181), config.servers().get(1L));
+        assertEquals(new ServerSpec(2, "paddock2", 2888, 3888, true, "0.0.0.0", 2182), config.servers().get(2L));
+        assertEquals(new ServerSpec(3, "paddock3", 2888, 3888, false), config.servers().get(3L));
+    }
+
+    @Test
     void aVolumeOfAnotherServerIsRefused() throws Exception {
         Files.createDirectories(home.resolve("data"));
         Files.writeString(home.resolve("data/myid"), "3\n");

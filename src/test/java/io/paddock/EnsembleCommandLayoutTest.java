@@ -86,8 +86,8 @@ class EnsembleCommandLayoutTest {
     @Test
     void serverLinesMarkObserversAndMyidIsTheDecimalId() {
         List<Member> members = EnsembleLayout.plan(BASE, 1, 1, ports(2));
-        assertEquals("server.1=127.0.0.1:20002:20003", members.get(0).serverLine());
-        assertEquals("server.2=127.0.0.1:20006:20007:observer", members.get(1).serverLine());
+        assertEquals("server.1=127.0.0.1:20002:20003;127.0.0.1:20000", members.get(0).serverLine());
+        assertEquals("server.2=127.0.0.1:20006:20007:observer;127.0.0.1:20004", members.get(1).serverLine());
         assertEquals("2\n", members.get(1).myid());
     }
 
@@ -104,7 +104,7 @@ class EnsembleCommandLayoutTest {
             assertEquals(List.of(1L, 2L, 3L, 4L), List.copyOf(config.servers().keySet()));
             for (Member m : members) {
                 assertEquals(new ServerSpec(m.id(), "127.0.0.1", m.ports().peerPort(), m.ports().electionPort(),
-                        m.observer()), config.servers().get(m.id()));
+                        m.observer(), "127.0.0.1", m.ports().clientPort()), config.servers().get(m.id()));
             }
         }
     }
@@ -120,7 +120,7 @@ class EnsembleCommandLayoutTest {
         assertTrue(lines.contains("#server.1=zk1.example.com:2888:3888"), "commented lines stay as they are");
         // clientPortAddress is not in the template: it goes to the generated block at the end.
         assertTrue(lines.indexOf("clientPortAddress=127.0.0.1") > lines.indexOf(EnsembleLayout.GENERATED_MARK));
-        assertEquals("server.1=127.0.0.1:20002:20003", lines.get(lines.size() - 1));
+        assertEquals("server.1=127.0.0.1:20002:20003;127.0.0.1:20000", lines.get(lines.size() - 1));
     }
 
     @Test

@@ -14,6 +14,8 @@ import io.paddock.zab.PeerStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -87,6 +89,16 @@ public final class ActorGateway implements ServerGateway {
     }
 
     @Override
+    public void submit(long sessionId, Op op, String clientAddress, ActorRef<Reply> replyTo) {
+        tracker.tell(new SessionTracker.Forward(sessionId, new SessionActor.Submit(op, clientAddress, replyTo)));
+    }
+
+    @Override
+    public void subscribe(long sessionId, ActorRef<EventStream.Message> stream) {
+        tracker.tell(new SessionTracker.Forward(sessionId, new SessionActor.Subscribe(SessionActor.FROM_NOW, stream, false)));
+    }
+
+    @Override
     public CompletionStage<Reply> heartbeat(long sessionId) {
         return ask(tracker, replyTo -> new SessionTracker.Forward(sessionId, new SessionActor.Heartbeat(replyTo)));
     }
@@ -124,6 +136,11 @@ public final class ActorGateway implements ServerGateway {
             return local;
         }
         return local.thenCombine(ask(peer, PeerActor.GetStatus::new), (s, p) -> s.withEnsemble(ensemble(p)));
+    }
+
+    @Override
+    public CompletionStage<SortedMap<Long, SortedSet<String>>> watchesBySession() {
+        return ask(tree, TreeActor.GetWatches::new);
     }
 
     private ServerStatus.Ensemble ensemble(PeerStatus p) {

@@ -25,9 +25,11 @@ import java.util.regex.Pattern;
  *
  * <p>Keys: tickTime, initLimit, syncLimit, dataDir (required), clientPort, clientPortAddress,
  * httpPort, minSessionTimeout, maxSessionTimeout (defaults 2 and 20 tickTimes), maxDataBytes,
- * superDigest, containerCheckIntervalMs, eventWindow, and
- * {@code server.N=host:peerPort:electionPort[:observer|:participant]}. Client and HTTP ports
- * may be 0 (any free port); peer and election ports must be 1..65535.
+ * superDigest, containerCheckIntervalMs, eventWindow, 4lw.commands.whitelist (the four-letter
+ * words the client port answers, as ZooKeeper's: comma-separated, '*' for all), and
+ * {@code server.N=host:peerPort:electionPort[:observer|:participant][;[clientHost:]clientPort]}
+ * (the part after ';' is ZooKeeper's dynamic-config client address, optional). Client and HTTP
+ * ports may be 0 (any free port); peer, election and server.N client ports must be 1..65535.
  *
  * <p>Storage keys, with zoo.cfg's names and units: snapCount, forceSync (yes or no),
  * preAllocSize (in KB), autopurge.snapRetainCount (at least 3: ZooKeeper raises lower values
@@ -89,6 +91,7 @@ public final class ConfigFile {
         private int snapRetainCount = defaults.storage().snapRetainCount();
         private int purgeIntervalHours = defaults.storage().purgeIntervalHours();
         private boolean quorumListenOnAllIPs;
+        private String fourLetterWordWhitelist;
         private int commitLogCount = defaults.storage().commitLogCount();
 
         Reader(String source) {
@@ -117,7 +120,8 @@ public final class ConfigFile {
             return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress,
                     httpPort, min, max, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
                     Collections.unmodifiableSortedMap(servers), new PaddockConfig.Storage(snapCount, forceSync,
-                            preAllocSizeBytes, snapRetainCount, purgeIntervalHours, commitLogCount), quorumListenOnAllIPs);
+                            preAllocSizeBytes, snapRetainCount, purgeIntervalHours, commitLogCount), quorumListenOnAllIPs,
+                    fourLetterWordWhitelist);
         }
 
         private void readLine(int line, String text) throws ConfigException {
@@ -165,12 +169,16 @@ public final class ConfigFile {
                 case "autopurge.purgeInterval" -> purgeIntervalHours = nonNegativeInt(line, key, value);
                 case "quorumListenOnAllIPs" -> quorumListenOnAllIPs = trueOrFalse(line, key, value);
                 case "commitLogCount" -> commitLogCount = positiveInt(line, key, value);
+                case "4lw.commands.whitelist" -> fourLetterWordWhitelist = value;
                 default -> throw new ConfigException(source, line, key, "unknown key");
             }
         }
 
-        /** {@code server.N=host:peerPort:electionPort[:observer|:participant]}, as in zoo.cfg. */
-        private void readServer(int line, String key, String value) throws ConfigException {
+        /**
+         * {@code server.N=host:peerPort:electionPort[:observer|:participant][;[clientHost:]clientPort]},
+         * as zoo.cfg and ZooKeeper's dynamic config file write it; IPv6 hosts in brackets.
+         */
+        private void readServer(int line, String key, String serverValue) throws ConfigException {
             String idText = key.substring(SERVER_PREFIX.length());
             long id = DIGITS.matcher(idText).matches() && idText.length() <= 9 ? Long.parseLong(idText) : -1;
             if (id < 1 || id > SessionIds.MAX_SERVER_ID) {
@@ -182,6 +190,11 @@ public final class ConfigFile {
             if (first != null) {
                 throw new ConfigException(source, line, key, "server id " + id + " set twice (first on line " + first + ")");
             }
+            String[] serverAndClient = serverValue.split(";", -1);
+            if (serverAndClient.length > 2) {
+                throw badServer(line, key, serverValue);
+            }
+            String value = serverAndClient[0].strip();
             String host;
             String rest;
             if (value.startsWith("[")) {
@@ -219,12 +232,41 @@ public final class ConfigFile {
                             "server type must be observer or participant: '" + parts[2].strip() + "'");
                 }
             }
-            servers.put(id, new ServerSpec(id, host, peerPort, electionPort, observer));
+            if (serverAndClient.length == 1) {
+                servers.put(id, new ServerSpec(id, host, peerPort, electionPort, observer));
+                return;
+            }
+            String client = serverAndClient[1].strip();
+            String clientHost;
+            String clientPort;
+            if (client.startsWith("[")) {
+                int close = client.indexOf("]:");
+                if (close < 0) {
+                    throw badClient(line, key, client);
+                }
+                clientHost = host(line, key, client.substring(1, close));
+                clientPort = client.substring(close + 2);
+            } else {
+                String[] hostAndPort = client.split(":", -1);
+                if (hostAndPort.length > 2) {
+                    throw badClient(line, key, client);
+                }
+                // A port alone: ZooKeeper's QuorumServer takes the wildcard address.
+                clientHost = hostAndPort.length == 2 ? host(line, key, hostAndPort[0].strip()) : "0.0.0.0";
+                clientPort = hostAndPort[hostAndPort.length - 1];
+            }
+            servers.put(id, new ServerSpec(id, host, peerPort, electionPort, observer, clientHost,
+                    port(line, key, clientPort.strip(), 1)));
         }
 
         private ConfigException badServer(int line, String key, String value) {
             return new ConfigException(source, line, key,
-                    "not host:peerPort:electionPort[:observer|:participant]: '" + value + "'");
+                    "not host:peerPort:electionPort[:observer|:participant][;[clientHost:]clientPort]: '" + value + "'");
+        }
+
+        private ConfigException badClient(int line, String key, String client) {
+            return new ConfigException(source, line, key,
+                    "the client address after ';' must be clientPort or clientHost:clientPort: '" + client + "'");
         }
 
         private int positiveInt(int line, String key, String value) throws ConfigException {

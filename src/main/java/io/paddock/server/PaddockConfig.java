@@ -24,6 +24,8 @@ import java.util.Map;
  * @param storage                  the transaction log's and snapshots' settings
  * @param quorumListenOnAllIPs     peers listen on every address (0.0.0.0) rather than on their
  *                                 server.N host only, as in ZooKeeper (for containers)
+ * @param fourLetterWordWhitelist  ZooKeeper's 4lw.commands.whitelist as written (null: the
+ *                                 default, srvr only); the client port answers the words it lists
  */
 public record PaddockConfig(
         int tickTime,
@@ -41,10 +43,27 @@ public record PaddockConfig(
         int eventWindow,
         Map<Long, ServerSpec> servers,
         Storage storage,
-        boolean quorumListenOnAllIPs) {
+        boolean quorumListenOnAllIPs,
+        String fourLetterWordWhitelist) {
 
-    /** One {@code server.N=host:peerPort:electionPort[:observer]} line. */
-    public record ServerSpec(long id, String host, int peerPort, int electionPort, boolean observer) {
+    /**
+     * One {@code server.N=host:peerPort:electionPort[:observer|:participant][;[clientHost:]clientPort]}
+     * line. The part after ';' is ZooKeeper's dynamic-configuration client address: where clients
+     * reach that server, shown to them in /zookeeper/config (Curator's EnsembleTracker connects
+     * to what it lists). Without it the client address is unknown: clientHost null, clientPort 0.
+     * A port alone gives clientHost "0.0.0.0", as ZooKeeper's QuorumServer reads it.
+     */
+    public record ServerSpec(long id, String host, int peerPort, int electionPort, boolean observer,
+                             String clientHost, int clientPort) {
+
+        /** A line without a client address. */
+        public ServerSpec(long id, String host, int peerPort, int electionPort, boolean observer) {
+            this(id, host, peerPort, electionPort, observer, null, 0);
+        }
+
+        public boolean hasClientAddress() {
+            return clientPort > 0;
+        }
     }
 
     /**
@@ -81,7 +100,7 @@ public record PaddockConfig(
     public static PaddockConfig defaults(Path dataDir) {
         return new PaddockConfig(DEFAULT_TICK_TIME, 10, 5, dataDir, 2181, "0.0.0.0", 8080,
                 2 * DEFAULT_TICK_TIME, 20 * DEFAULT_TICK_TIME, DEFAULT_MAX_DATA_BYTES, null, 5000, 1024,
-                Map.of(), Storage.DEFAULTS, false);
+                Map.of(), Storage.DEFAULTS, false, null);
     }
 
     public boolean standalone() {
@@ -91,39 +110,51 @@ public record PaddockConfig(
     public PaddockConfig withPorts(int clientPort, int httpPort) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage, quorumListenOnAllIPs);
+                eventWindow, servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
     }
 
     /** The tick, with the session timeout bounds that derive from it (2 and 20 ticks). */
     public PaddockConfig withTickTime(int tickTime) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 2 * tickTime, 20 * tickTime, maxDataBytes, superDigest, containerCheckIntervalMs, eventWindow,
-                servers, storage, quorumListenOnAllIPs);
+                servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
     }
 
     public PaddockConfig withClientPortAddress(String clientPortAddress) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage, quorumListenOnAllIPs);
+                eventWindow, servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
     }
 
     public PaddockConfig withEventWindow(int eventWindow) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage, quorumListenOnAllIPs);
+                eventWindow, servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
     }
 
     public PaddockConfig withContainerCheckIntervalMs(long containerCheckIntervalMs) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage, quorumListenOnAllIPs);
+                eventWindow, servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
+    }
+
+    public PaddockConfig withDataDir(Path dataDir) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
+    }
+
+    public PaddockConfig withFourLetterWordWhitelist(String fourLetterWordWhitelist) {
+        return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
+                minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
+                eventWindow, servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
     }
 
     /** The ensemble: server.N lines by id. */
     public PaddockConfig withServers(Map<Long, ServerSpec> servers) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, Map.copyOf(servers), storage, quorumListenOnAllIPs);
+                eventWindow, Map.copyOf(servers), storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
     }
 
     /** Where this server's peer port listens: every address, or its server.N host only (null). */
@@ -134,6 +165,6 @@ public record PaddockConfig(
     public PaddockConfig withStorage(Storage storage) {
         return new PaddockConfig(tickTime, initLimit, syncLimit, dataDir, clientPort, clientPortAddress, httpPort,
                 minSessionTimeout, maxSessionTimeout, maxDataBytes, superDigest, containerCheckIntervalMs,
-                eventWindow, servers, storage, quorumListenOnAllIPs);
+                eventWindow, servers, storage, quorumListenOnAllIPs, fourLetterWordWhitelist);
     }
 }

@@ -1,10 +1,13 @@
 package io.paddock.server;
 
 import akka.NotUsed;
+import akka.actor.typed.ActorRef;
 import akka.stream.javadsl.Source;
 import io.paddock.tree.Op;
 
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -33,6 +36,24 @@ public interface ServerGateway {
      */
     CompletionStage<Reply> submit(long sessionId, Op op, String clientAddress);
 
+    /**
+     * Like {@link #submit(long, Op, String)}, the reply told to {@code replyTo}. A front end that is
+     * an actor and also {@link #subscribe}s the session's events to itself receives the session's
+     * replies and events in the order the tree produced them, so an event always comes before any
+     * reply that shows the change behind it (ZooKeeper's watch-ordering guarantee); replies to
+     * separate stages could overtake events.
+     */
+    void submit(long sessionId, Op op, String clientAddress, ActorRef<Reply> replyTo);
+
+    /**
+     * Attaches {@code stream} as the receiver of the session's events from now on, replacing (and
+     * completing) any earlier one; held events are not replayed, since a ZooKeeper client re-arms
+     * the watches it knows with {@link Op.SetWatches}. The session lives on its requests and
+     * heartbeats, not on the attachment.
+     * When the session is unknown the stream gets {@link SessionEvent.State} "Expired" and completes.
+     */
+    void subscribe(long sessionId, ActorRef<EventStream.Message> stream);
+
     /** Keeps a session alive; SessionExpired when it is unknown. */
     CompletionStage<Reply> heartbeat(long sessionId);
 
@@ -53,6 +74,9 @@ public interface ServerGateway {
 
     /** What the server is and holds now. */
     CompletionStage<ServerStatus> status();
+
+    /** Every session that holds watches on this server, with the paths it watches, in order. */
+    CompletionStage<SortedMap<Long, SortedSet<String>>> watchesBySession();
 
     /**
      * The zxid of the last transaction this server has applied, read without asking an actor:

@@ -64,8 +64,22 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         }
     }
 
-    /** Attaches an event stream, replacing any earlier one. */
-    public record Subscribe(OptionalLong lastEventZxid, ActorRef<EventStream.Message> stream) implements ClientCommand {
+    /** As a Subscribe's lastEventZxid: deliver events from now on, replay none. */
+    public static final OptionalLong FROM_NOW = OptionalLong.of(Long.MAX_VALUE);
+
+    /**
+     * Attaches an event stream, replacing any earlier one. With {@code keepAlive} the attached
+     * stream alone keeps the session alive (an SSE reader sends nothing else); without, the
+     * session lives on its client's requests and pings, as a ZooKeeper connection's does, so
+     * that a client that hangs with its connection open still expires.
+     */
+    public record Subscribe(OptionalLong lastEventZxid, ActorRef<EventStream.Message> stream, boolean keepAlive)
+            implements ClientCommand {
+
+        public Subscribe(OptionalLong lastEventZxid, ActorRef<EventStream.Message> stream) {
+            this(lastEventZxid, stream, true);
+        }
+
         @Override
         public void rejectExpired(long zxid) {
             EventStream.end(stream, new SessionEvent.State("Expired", zxid));
@@ -279,8 +293,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         }
         lostUndelivered = false;
         undeliveredSeq = nextEventSeq;
-        // An open stream keeps the session alive.
-        timers.startTimerWithFixedDelay(KeepAlive.INSTANCE, Duration.ofMillis(Math.max(1, config.tickTime() / 2)));
+        if (s.keepAlive()) {
+            timers.startTimerWithFixedDelay(KeepAlive.INSTANCE, Duration.ofMillis(Math.max(1, config.tickTime() / 2)));
+        } else {
+            timers.cancel(KeepAlive.INSTANCE);
+        }
         tracker.tell(new SessionTracker.Touch(sessionId));
         return this;
     }

@@ -84,6 +84,11 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     /** The digest of the whole applied tree (see DataTree.digest): for consistency checks. */
+    /** Every watching session with the paths it watches (the wchs, wchc and wchp words). */
+    public record GetWatches(ActorRef<java.util.SortedMap<Long, java.util.SortedSet<String>>> replyTo)
+            implements Command {
+    }
+
     public record GetDigest(ActorRef<Long> replyTo) implements Command {
     }
 
@@ -224,6 +229,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         this.serverId = serverId;
         this.clockMs = clockMs;
         this.tree = tree;
+        tree.setConfigData(DynamicConfig.data(config));
         this.prep = new TxnPrep(tree, config.maxDataBytes(), config.superDigest());
         this.nextZxid = tree.lastZxid() + 1;
         PaddockConfig.Storage storage = config.storage();
@@ -258,6 +264,10 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
                 .onMessage(CloseSession.class, this::onCloseSession)
                 .onMessage(Attach.class, this::onAttach)
                 .onMessage(GetStatus.class, this::onGetStatus)
+                .onMessage(GetWatches.class, g -> {
+                    g.replyTo().tell(watches.bySession());
+                    return this;
+                })
                 .onMessage(GetDigest.class, g -> {
                     g.replyTo().tell(tree.digest());
                     return this;
@@ -611,10 +621,12 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     /**
      * Ensemble: the log writer rolled the log back (TRUNC) or installed a leader's snapshot (SNAP)
      * and rebuilt the tree from disk; this server was not serving meanwhile. Sessions that the new
-     * tree does not hold have ended.
+     * tree does not hold have ended. /zookeeper/config shows this server's configuration again.
      */
     private void resetTree(DataTree rebuilt) {
         tree = rebuilt;
+        // The rebuilt tree holds what the snapshot held (another server's, after a SNAP).
+        tree.setConfigData(DynamicConfig.data(config));
         appliedZxid.set(tree.lastZxid());
         snapshot = null; // a walk of the old tree must not finish into a snapshot
         for (Long id : List.copyOf(sessionActors.keySet())) {
@@ -727,6 +739,16 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
             result = WatchRequests.removeWatches(watches, sessionId, rw.path(), rw.kinds(), true);
         } else if (op instanceof Op.CheckWatches cw) {
             result = WatchRequests.removeWatches(watches, sessionId, cw.path(), cw.kinds(), false);
+        } else if (op instanceof Op.SetWatches sw) {
+            // The events it owes go out before its reply: the session actor passes both on in order.
+            WatchRequests.Rearmed rearmed = WatchRequests.setWatches(watches, tree, sessionId, sw);
+            ActorRef<SessionActor.Command> session = sessionActors.get(sessionId);
+            if (session != null) {
+                for (WatchedEvent event : rearmed.events()) {
+                    session.tell(new SessionActor.Notify(event));
+                }
+            }
+            result = rearmed.result();
         } else {
             result = Reads.read(tree, sessionId, r.identities(), op, config.superDigest());
             if (sessionId != ServerGateway.NO_SESSION) {

@@ -38,6 +38,8 @@ public final class DataTree {
     public static final String QUOTA_ZOOKEEPER = "/zookeeper/quota";
     public static final String CONFIG_ZOOKEEPER = "/zookeeper/config";
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     // Overlay states for checking a multi before applying it.
     private static final byte ABSENT = 0;
     private static final byte PRESENT = 1;
@@ -140,6 +142,7 @@ public final class DataTree {
     /**
      * A 64-bit hash of every node (path, data, ACL, persisted stat) depth first with children in
      * name order, then of the session table. Equal trees give equal digests whatever the history.
+     * The data of /zookeeper/config is left out: see {@link #setConfigData}.
      */
     public long digest() {
         Digest d = new Digest();
@@ -149,7 +152,9 @@ public final class DataTree {
             String path = todo.pop();
             ZNode n = nodes.get(path);
             d.add(path);
-            d.add(n.data);
+            // /zookeeper/config's data is each server's own configuration, not replicated state
+            // (ZooKeeper's digest leaves out everything under /zookeeper/ for the same reason).
+            d.add(CONFIG_ZOOKEEPER.equals(path) ? NO_BYTES : n.data);
             d.add(n.acl.size());
             for (Acl a : n.acl) {
                 d.add(a.perms());
@@ -179,6 +184,17 @@ public final class DataTree {
             d.add(s.getValue());
         }
         return d.value();
+    }
+
+    /**
+     * Sets /zookeeper/config's data to what this server's configuration says (ZooKeeper's
+     * ZKDatabase.initConfigInZKDatabase, done after every load of the database). It is not a
+     * transaction: no zxid, Stat field or watch changes, only the data (and so dataLength). Each
+     * server sets it from its own configuration wherever its tree is built, so the digest leaves
+     * it out.
+     */
+    public void setConfigData(byte[] data) {
+        nodes.get(CONFIG_ZOOKEEPER).data = data == null ? NO_BYTES : data.clone();
     }
 
     // ---- applying ---------------------------------------------------------------------------

@@ -142,6 +142,28 @@ public sealed interface Op {
     record CheckWatches(String path, List<WatchKind> kinds) implements Op {
     }
 
+    /**
+     * Re-arms a reconnecting client's watches (ZooKeeper's setWatches/setWatches2): a watch whose
+     * node changed after {@code relativeZxid}, the last zxid the client saw, fires at once, as
+     * the event it missed; the others are set again. A watch the session still holds on this
+     * server is left as it is. Answered with {@link OpResult.Done} after any events it fired.
+     */
+    record SetWatches(long relativeZxid, List<String> data, List<String> exist, List<String> child,
+                      List<String> persistent, List<String> persistentRecursive) implements Op {
+        @Override
+        public String path() {
+            return "/";
+        }
+    }
+
+    /** The identities the session acts with (ZooKeeper's whoAmI): its added auth and its client's ip. */
+    record WhoAmI() implements Op {
+        @Override
+        public String path() {
+            return "/";
+        }
+    }
+
     /** Several GetData and GetChildren reads answered together (ZooKeeper's multiRead). */
     record MultiRead(List<Op> ops) implements Op {
         @Override

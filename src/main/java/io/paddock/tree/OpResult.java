@@ -58,6 +58,10 @@ public sealed interface OpResult {
         }
     }
 
+    /** The identities a request acted with, in the order they were added (whoAmI). */
+    record Identities(List<Id> ids) implements OpResult {
+    }
+
     /** A request that succeeded with nothing to return (addWatch, removeWatches, auth). */
     record Done() implements OpResult {
     }

@@ -17,8 +17,8 @@ public final class Reads {
 
     /**
      * The answer to a read {@code op} for a session holding {@code identities}. Errors come back
-     * as {@link OpResult.Error}. Ops that are not reads answered from the tree (writes, sync,
-     * watch management) are a caller bug: IllegalArgumentException.
+     * as {@link OpResult.Error}. WhoAmI is answered from {@code identities} alone. Ops that are not
+     * reads answered here (writes, sync, watch management) are a caller bug: IllegalArgumentException.
      */
     public static OpResult read(DataTree tree, long sessionId, List<Id> identities, Op op, String superDigest) {
         try {
@@ -37,8 +37,8 @@ public final class Reads {
             ZNode n = readable(tree, g.path(), ids, superDigest);
             return new OpResult.Data(n.data(), n.stat());
         } else if (op instanceof Op.Exists e) {
-            // ZooKeeper checks no ACL for exists: a node's existence and Stat are not protected.
-            ZNode n = existing(tree, e.path());
+            // ZooKeeper 3.9 checks READ on a node that exists (a missing one is NoNode for anyone).
+            ZNode n = readable(tree, e.path(), ids, superDigest);
             return new OpResult.StatResult(n.stat());
         } else if (op instanceof Op.GetChildren g) {
             ZNode n = readable(tree, g.path(), ids, superDigest);
@@ -52,6 +52,8 @@ public final class Reads {
             return getAcl(tree, g.path(), ids, superDigest);
         } else if (op instanceof Op.GetEphemerals g) {
             return new OpResult.Paths(ephemerals(tree, sessionId, g.path()));
+        } else if (op instanceof Op.WhoAmI) {
+            return new OpResult.Identities(whoAmI(ids));
         }
         throw new IllegalArgumentException("not a read answered from the tree: " + op.getClass().getSimpleName());
     }
@@ -74,6 +76,30 @@ public final class Reads {
             }
         }
         return new OpResult.Multi(results);
+    }
+
+    /**
+     * whoAmI: the identities the request carries, each once, in the order ZooKeeper shows its
+     * connection's authInfo: the client's ip ids first (ZooKeeper adds one when the connection
+     * opens), then the rest in the order they came (addauth appends). No ACL is read, as in
+     * ZooKeeper. Ids come back whole; ZooKeeper's ClientInfo shows a digest id by its user name.
+     */
+    private static List<Id> whoAmI(List<Id> ids) {
+        if (ids == null || ids.isEmpty()) {
+            return List.of();
+        }
+        List<Id> out = new ArrayList<>(ids.size());
+        for (Id id : ids) {
+            if (id != null && "ip".equals(id.scheme()) && !out.contains(id)) {
+                out.add(id);
+            }
+        }
+        for (Id id : ids) {
+            if (id != null && !"ip".equals(id.scheme()) && !out.contains(id)) {
+                out.add(id);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static ZNode existing(DataTree tree, String path) throws TreeException {

@@ -73,7 +73,7 @@ class ConfigFileTest {
                         1L, new ServerSpec(1, "10.0.0.1", 2888, 3888, false),
                         2L, new ServerSpec(2, "10.0.0.2", 2889, 3889, false),
                         3L, new ServerSpec(3, "zk3.example.com", 2890, 3890, true)),
-                new PaddockConfig.Storage(5000, false, 1024 * 1024, 5, 24, 10_000), false), config);
+                new PaddockConfig.Storage(5000, false, 1024 * 1024, 5, 24, 10_000), false, null), config);
         assertFalse(config.standalone());
     }
 
@@ -211,8 +211,14 @@ class ConfigFileTest {
     }
 
     @Test
+    void fourLetterWordWhitelistIsKeptAsWritten() throws ConfigException {
+        assertEquals("ruok, srvr,mntr", parse("dataDir=/d", "4lw.commands.whitelist=ruok, srvr,mntr").fourLetterWordWhitelist());
+        assertNull(parse("dataDir=/d").fourLetterWordWhitelist());
+    }
+
+    @Test
     void unknownKeyIsRefused() {
-        assertNames(refused("dataDir=/d", "4lw.commands.whitelist=*"), 2, "4lw.commands.whitelist");
+        assertNames(refused("dataDir=/d", "admin.enableServer=false"), 2, "admin.enableServer");
         assertNames(refused("ticktime=2000", "dataDir=/d"), 1, "ticktime");
     }
 
@@ -322,8 +328,36 @@ class ConfigFileTest {
     @Test
     void malformedServerLinesAreRefused() {
         for (String bad : List.of("h", "h:2888", "h:2888:3888:observer:x", ":2888:3888", "h:0:3888",
-                "h:2888:70000", "h:2888:2888", "h:2888:3888:leader", "h:2888:3888;2181", "[::1:2888:3888",
+                "h:2888:70000", "h:2888:2888", "h:2888:3888:leader", "[::1:2888:3888",
                 "h h:2888:3888")) {
+            assertNames(refused("dataDir=/d", "server.1=" + bad), 2, "server.1");
+        }
+    }
+
+    @Test
+    void aServerLineMayEndWithZooKeepersDynamicConfigClientAddress() throws ConfigException {
+        Map<Long, ServerSpec> servers = parse(
+                "dataDir=/d",
+                "server.1=10.0.0.1:2888:3888;10.0.0.1:2181",
+                "server.2=10.0.0.2:2888:3888:participant;2182",
+                "server.3=[fe80::3]:2888:3888:observer;[fe80::3]:2183",
+                "server.4=zk4:2888:3888:observer ; zk4.example.com:2184",
+                "server.5=zk5:2888:3888").servers();
+        assertEquals(new ServerSpec(1, "10.0.0.1", 2888, 3888, false, "10.0.0.1", 2181), servers.get(1L));
+        assertEquals(new ServerSpec(2, "10.0.0.2", 2888, 3888, false, "0.0.0.0", 2182), servers.get(2L),
+                "a port alone means every address, as ZooKeeper reads it");
+        assertEquals(new ServerSpec(3, "fe80::3", 2888, 3888, true, "fe80::3", 2183), servers.get(3L));
+        assertEquals(new ServerSpec(4, "zk4", 2888, 3888, true, "zk4.example.com", 2184), servers.get(4L));
+        assertEquals(new ServerSpec(5, "zk5", 2888, 3888, false), servers.get(5L));
+        assertFalse(servers.get(5L).hasClientAddress());
+        assertTrue(servers.get(2L).hasClientAddress());
+    }
+
+    @Test
+    void aMalformedClientAddressIsRefused() {
+        for (String bad : List.of("h:2888:3888;", "h:2888:3888;0", "h:2888:3888;70000", "h:2888:3888;x",
+                "h:2888:3888;h:", "h:2888:3888;a:b:2181", "h:2888:3888;h:2181;2182", "h:2888:3888;[::1:2181",
+                "h:2888:3888;h h:2181", "h:2888:3888:observer:2181")) {
             assertNames(refused("dataDir=/d", "server.1=" + bad), 2, "server.1");
         }
     }

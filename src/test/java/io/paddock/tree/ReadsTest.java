@@ -87,9 +87,11 @@ class ReadsTest {
     }
 
     @Test
-    void existsNeedsNoPermission() {
-        OpResult.StatResult s = assertInstanceOf(OpResult.StatResult.class, read(NOBODY, new Op.Exists("/secret", true)));
-        assertEquals(tree.node("/secret").stat(), s.stat());
+    void existsNeedsReadPermissionOnANodeThatExists() {
+        OpResult.Error e = assertInstanceOf(OpResult.Error.class, read(NOBODY, new Op.Exists("/secret", true)));
+        assertEquals(ErrorCode.NO_AUTH, e.code());
+        OpResult.Error missing = assertInstanceOf(OpResult.Error.class, read(NOBODY, new Op.Exists("/secret/none", true)));
+        assertEquals(ErrorCode.NO_NODE, missing.code());
     }
 
     @Test

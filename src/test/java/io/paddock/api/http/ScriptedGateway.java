@@ -24,6 +24,22 @@ import java.util.function.Function;
  */
 final class ScriptedGateway implements ServerGateway {
 
+    /** The HTTP API uses the CompletionStage form; the actor form is the wire protocol's. */
+    @Override
+    public void submit(long sessionId, Op op, String clientAddress, akka.actor.typed.ActorRef<Reply> replyTo) {
+        throw new UnsupportedOperationException("the HTTP API does not submit with an ActorRef");
+    }
+
+    @Override
+    public void subscribe(long sessionId, akka.actor.typed.ActorRef<io.paddock.server.EventStream.Message> stream) {
+        throw new UnsupportedOperationException("the HTTP API does not subscribe with an ActorRef");
+    }
+
+    @Override
+    public CompletionStage<java.util.SortedMap<Long, java.util.SortedSet<String>>> watchesBySession() {
+        return CompletableFuture.completedFuture(new java.util.TreeMap<>());
+    }
+
     @Override
     public long appliedZxid() {
         return ZXID;
