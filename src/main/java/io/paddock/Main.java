@@ -49,6 +49,8 @@ public final class Main {
      * server whose httpPort is 0 (a free port chosen at start). ZooKeeper keeps its pid file there.
      */
     static final String PORT_FILE = "paddock-http.port";
+    /** Where a server with clientPort=0 says which port it took. */
+    static final String CLIENT_PORT_FILE = "paddock-client.port";
 
     static final int OK = 0;
     static final int FAILED = 1;
@@ -186,17 +188,24 @@ public final class Main {
             return FAILED;
         }
         InetSocketAddress http = node.httpAddress();
+        InetSocketAddress client = node.clientAddress();
         Path portFile = config.dataDir().resolve(PORT_FILE);
+        Path clientPortFile = config.dataDir().resolve(CLIENT_PORT_FILE);
         try {
             Files.writeString(portFile, http.getPort() + "\n");
+            Files.writeString(clientPortFile, client.getPort() + "\n");
         } catch (IOException e) {
             node.close();
-            System.err.println("Paddock could not write " + portFile + ": " + describe(e));
+            System.err.println("Paddock could not write its port files in " + config.dataDir() + ": " + describe(e));
             return FAILED;
         }
         // The configured address, not the bound one: a JVM reports a wildcard bind as "0:0:0:0:0:0:0:0".
-        System.out.println("Paddock " + (config.standalone() ? "standalone" : "server " + node.serverId()
-                + " of an ensemble of " + config.servers().size()) + ": HTTP API on http://"
+        String who = "Paddock " + (config.standalone() ? "standalone" : "server " + node.serverId()
+                + " of an ensemble of " + config.servers().size());
+        // The HTTP line comes last: scripts and tests take it as the sign that the server is up.
+        System.out.println(who + ": ZooKeeper protocol on " + bracketed(config.clientPortAddress()) + ":"
+                + client.getPort());
+        System.out.println(who + ": HTTP API on http://"
                 + bracketed(config.clientPortAddress()) + ":" + http.getPort() + ", data in " + config.dataDir());
         System.out.flush();
 
@@ -211,10 +220,12 @@ public final class Main {
             System.err.println("Paddock stopped on its own (see the log above)");
             status = FAILED;
         }
-        try {
-            Files.deleteIfExists(portFile);
-        } catch (IOException e) {
-            System.err.println("Paddock could not remove " + portFile + ": " + describe(e));
+        for (Path file : new Path[] {portFile, clientPortFile}) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                System.err.println("Paddock could not remove " + file + ": " + describe(e));
+            }
         }
         return status;
     }

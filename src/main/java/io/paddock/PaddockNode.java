@@ -11,6 +11,8 @@ import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.paddock.api.http.HttpApi;
+import io.paddock.api.zk.ZkFrontEnd;
+import io.paddock.api.zk.ZkServer;
 import io.paddock.server.ActorGateway;
 import io.paddock.server.ClusterSettings;
 import io.paddock.server.PeerActor;
@@ -41,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One running Paddock server: its actor system, the server's actors, and its HTTP API. This is
+ * One running Paddock server: its actor system, the server's actors, its HTTP API and its
+ * ZooKeeper-protocol port. This is
  * what {@code bin/paddock server} runs, what tests start, and what an Akka application can embed.
  */
 public final class PaddockNode implements AutoCloseable {
@@ -56,14 +59,16 @@ public final class PaddockNode implements AutoCloseable {
     private final ActorRef<TreeActor.Command> tree;
     private final ServerGateway gateway;
     private final ServerBinding httpBinding;
+    private final ZkServer zk;
     private final long serverId;
 
     private PaddockNode(long serverId, ActorSystem<Void> system, ActorRef<TreeActor.Command> tree, ServerGateway gateway,
-                        ServerBinding httpBinding) {
+                        ServerBinding httpBinding, ZkServer zk) {
         this.system = system;
         this.tree = tree;
         this.gateway = gateway;
         this.httpBinding = httpBinding;
+        this.zk = zk;
         this.serverId = serverId;
     }
 
@@ -111,7 +116,10 @@ public final class PaddockNode implements AutoCloseable {
                     .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
                     () -> binding.unbind().thenApply(x -> Done.getInstance()));
-            return new PaddockNode(serverId, system, a.tree(), gateway, binding);
+            ZkServer zk = ZkServer.bind(gateway, config, new ZkFrontEnd(config, System.currentTimeMillis()), system)
+                    .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "zk-unbind", zk::unbind);
+            return new PaddockNode(serverId, system, a.tree(), gateway, binding, zk);
         } catch (Exception e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -180,6 +188,11 @@ public final class PaddockNode implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return httpBinding.localAddress();
+    }
+
+    /** Where the ZooKeeper client protocol is served (clientPortAddress:clientPort). */
+    public InetSocketAddress clientAddress() {
+        return zk.localAddress();
     }
 
     public ActorSystem<?> system() {

@@ -72,12 +72,23 @@ class MainProcessTest {
         assertTrue(cli.stdout().text().contains("Mode: standalone"), cli::transcript);
         assertTrue(cli.stdout().text().contains("Zxid: 0x"), cli::transcript);
 
+        // clientPort=0: the ZooKeeper port is in its own port file, and answers srvr (whitelisted by default).
+        int clientPort = Integer.parseInt(Files.readString(dir.resolve("data").resolve(Main.CLIENT_PORT_FILE)).trim());
+        assertTrue(server.stdout().text().contains("ZooKeeper protocol on 0.0.0.0:" + clientPort), server::transcript);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", clientPort)) {
+            socket.getOutputStream().write("srvr".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String srvr = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(srvr.startsWith("Zookeeper version: "), srvr);
+            assertTrue(srvr.contains("Mode: standalone"), srvr);
+        }
+
         // SIGTERM, through the handle: Process.destroy() would also close our end of the pipes,
         // losing what the server prints while it stops.
         assertTrue(server.process().toHandle().destroy());
         assertEquals(0, server.awaitExit(EXIT_DEADLINE), server::transcript);
         assertTrue(server.stdout().text().contains("Paddock stopped"), server::transcript);
         assertFalse(Files.exists(dir.resolve("data").resolve(Main.PORT_FILE)), "port file left behind");
+        assertFalse(Files.exists(dir.resolve("data").resolve(Main.CLIENT_PORT_FILE)), "client port file left behind");
     }
 
     @Test

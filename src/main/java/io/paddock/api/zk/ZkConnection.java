@@ -1,0 +1,477 @@
+package io.paddock.api.zk;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.util.ByteString;
+import io.paddock.server.EventStream;
+import io.paddock.server.PaddockConfig;
+import io.paddock.server.Reply;
+import io.paddock.server.ServerGateway;
+import io.paddock.server.SessionEvent;
+import io.paddock.server.SessionIds;
+import io.paddock.server.SessionInfo;
+import io.paddock.tree.ErrorCode;
+import io.paddock.tree.OpResult;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * One client's TCP connection speaking ZooKeeper's protocol: the handshake that opens or resumes a
+ * session, then requests passed to the session and replies sent back in exactly the order the
+ * requests came (the client matches replies to requests first-in-first-out and drops the
+ * connection on a mismatch), watch notifications, pings and auth.
+ *
+ * <p>Requests go to the session with this actor as the reply address, and the session's events
+ * come to this actor too; the session actor sends both in the order the tree produced them, so a
+ * notification always leaves before any reply that shows the change behind it. Only requests the
+ * session answers are queued for order; pings and auth are not matched by the client and are
+ * answered as they complete. Input that breaks the protocol closes this connection alone, with a
+ * log line naming the problem.
+ */
+public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
+
+    /** Requests waiting for their replies before the connection stops reading more. */
+    static final int MAX_OUTSTANDING = 1_000;
+
+    public sealed interface Command {
+    }
+
+    /** The acknowledgement the inbound stream waits for before it sends the next chunk. */
+    public enum Ack {
+        INSTANCE
+    }
+
+    /** What the outbound stream's actor takes: bytes to write, or the end of the connection. */
+    public sealed interface Outbound {
+    }
+
+    public record Bytes(ByteString bytes) implements Outbound {
+    }
+
+    public enum Close implements Outbound {
+        INSTANCE
+    }
+
+    record InboundStarted(ActorRef<Ack> ack) implements Command {
+    }
+
+    record Inbound(ByteString bytes, ActorRef<Ack> ack) implements Command {
+    }
+
+    enum InboundDone implements Command {
+        INSTANCE
+    }
+
+    record InboundFailed(Throwable cause) implements Command {
+    }
+
+    private record SessionReply(Reply reply) implements Command {
+    }
+
+    private record Event(EventStream.Message message) implements Command {
+    }
+
+    private record Opened(ZkConnect request, SessionInfo session, Throwable error) implements Command {
+    }
+
+    private record Resumed(ZkConnect request, Reply reply, Throwable error) implements Command {
+    }
+
+    private record Pinged(Reply reply, Throwable error, long sentNanos) implements Command {
+    }
+
+    private record Authed(Reply reply, Throwable error) implements Command {
+    }
+
+    private record SessionClosed(Reply reply, Throwable error) implements Command {
+    }
+
+    private record Answered(String text, FourLetterWords.Effect effect) implements Command {
+    }
+
+    private enum Phase { HANDSHAKE, CONNECTING, OPEN, CLOSED }
+
+    /** A request awaiting its turn to be answered; {@code frame} is null until the answer is known. */
+    private static final class Slot {
+        final int xid;
+        final int opCode;
+        /** The request the session answers, or null for one answered here. */
+        final ZkRequest.Operation operation;
+        final long receivedNanos;
+        byte[] frame;
+        long zxid;
+
+        Slot(int xid, int opCode, ZkRequest.Operation operation, long receivedNanos) {
+            this.xid = xid;
+            this.opCode = opCode;
+            this.operation = operation;
+            this.receivedNanos = receivedNanos;
+        }
+    }
+
+    public static Behavior<Command> create(ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
+                                           ActorRef<Outbound> out, ZkConnectionStats stats) {
+        return Behaviors.setup(ctx -> new ZkConnection(ctx, gateway, config, frontEnd, out, stats));
+    }
+
+    private final ServerGateway gateway;
+    private final PaddockConfig config;
+    private final ZkFrontEnd frontEnd;
+    private final ActorRef<Outbound> out;
+    private final ZkConnectionStats stats;
+    private final ZkFrameDecoder decoder;
+    private final ActorRef<Reply> replies;
+    private final ActorRef<EventStream.Message> events;
+
+    private Phase phase = Phase.HANDSHAKE;
+    private long sessionId;
+    /** Requests a client sent before the ConnectResponse (auth, SetWatches): run once the session is open. */
+    private final ArrayDeque<ZkRequest> early = new ArrayDeque<>();
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    /** A CloseSession waits until every earlier request is answered; then it is the last slot. */
+    private Slot closing;
+    private boolean closingAsked;
+    private ActorRef<Ack> heldAck;
+
+    private ZkConnection(ActorContext<Command> ctx, ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
+                         ActorRef<Outbound> out, ZkConnectionStats stats) {
+        super(ctx);
+        this.gateway = gateway;
+        this.config = config;
+        this.frontEnd = frontEnd;
+        this.out = out;
+        this.stats = stats;
+        this.decoder = new ZkFrameDecoder(frontEnd.maxFrameBytes(), FourLetterWords::isFourLetterWord);
+        this.replies = ctx.messageAdapter(Reply.class, SessionReply::new);
+        this.events = ctx.messageAdapter(EventStream.Message.class, Event::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(InboundStarted.class, s -> {
+                    s.ack().tell(Ack.INSTANCE);
+                    return this;
+                })
+                .onMessage(Inbound.class, this::onInbound)
+                .onMessageEquals(InboundDone.INSTANCE, this::onInboundDone)
+                .onMessage(InboundFailed.class, f -> {
+                    getContext().getLog().debug("Connection from {} failed: {}", stats.remote(), f.cause().toString());
+                    return onInboundDone();
+                })
+                .onMessage(SessionReply.class, this::onSessionReply)
+                .onMessage(Event.class, this::onEvent)
+                .onMessage(Opened.class, this::onOpened)
+                .onMessage(Resumed.class, this::onResumed)
+                .onMessage(Pinged.class, this::onPinged)
+                .onMessage(Authed.class, this::onAuthed)
+                .onMessage(SessionClosed.class, this::onSessionClosed)
+                .onMessage(Answered.class, a -> {
+                    frontEnd.apply(a.effect());
+                    send(ByteString.fromString(a.text()));
+                    return close(null);
+                })
+                .build();
+    }
+
+    // ---- input ------------------------------------------------------------------------------
+
+    private Behavior<Command> onInbound(Inbound in) {
+        try {
+            for (ZkFrameDecoder.Frame frame : decoder.feed(in.bytes())) {
+                if (phase == Phase.CLOSED) {
+                    break;
+                }
+                if (frame instanceof ZkFrameDecoder.Word w) {
+                    onWord(w.word());
+                } else {
+                    onPacket(((ZkFrameDecoder.Packet) frame).payload());
+                }
+            }
+        } catch (ZkProtocolException e) {
+            return close("closing the connection from " + stats.remote() + ": " + e.getMessage());
+        }
+        if (phase == Phase.CLOSED) {
+            return Behaviors.stopped();
+        }
+        // Backpressure: a client with too many requests in flight is not read until they drain.
+        if (slots.size() >= MAX_OUTSTANDING) {
+            heldAck = in.ack();
+            stats.reading(false);
+        } else {
+            in.ack().tell(Ack.INSTANCE);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onInboundDone() {
+        // The client went away: the session lives on until its timeout, as in ZooKeeper.
+        phase = Phase.CLOSED;
+        frontEnd.closed(stats);
+        return Behaviors.stopped();
+    }
+
+    private void onWord(String word) {
+        stats.packetReceived();
+        stats.reading(false);
+        var blocking = getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+        getContext().pipeToSelf(frontEnd.report(word, gateway, blocking), (report, error) -> error != null
+                ? new Answered("Paddock could not answer " + word + ": " + error.getMessage() + "\n",
+                        FourLetterWords.Effect.NONE)
+                : new Answered(FourLetterWords.answer(word, frontEnd.whitelist(), report),
+                        FourLetterWords.effect(word, frontEnd.whitelist(), report)));
+    }
+
+    private void onPacket(ByteBuffer payload) throws ZkProtocolException {
+        stats.packetReceived();
+        if (phase == Phase.HANDSHAKE) {
+            connect(ZkCodec.decodeConnect(payload));
+            return;
+        }
+        ZkRequest request = ZkCodec.decodeRequest(payload);
+        if (phase == Phase.CONNECTING) {
+            early.add(request);
+        } else {
+            handle(request);
+        }
+    }
+
+    // ---- the handshake ----------------------------------------------------------------------
+
+    private void connect(ZkConnect c) {
+        phase = Phase.CONNECTING;
+        long applied = gateway.appliedZxid();
+        if (c.lastZxidSeen() > applied) {
+            // ZooKeeper's answer: no response, the client tries another server.
+            close("refusing session 0x" + Long.toHexString(c.sessionId()) + " from " + stats.remote()
+                    + ": the client has seen zxid 0x" + Long.toHexString(c.lastZxidSeen())
+                    + ", this server's last is 0x" + Long.toHexString(applied));
+            return;
+        }
+        if (c.sessionId() == 0) {
+            getContext().pipeToSelf(gateway.createSession(c.timeoutMs()), (s, e) -> new Opened(c, s, e));
+        } else if (!SessionIds.checkPassword(c.sessionId(), c.password())) {
+            getContext().getLog().info("Session 0x{} from {} presented a wrong password", Long.toHexString(c.sessionId()),
+                    stats.remote());
+            expired(c);
+        } else {
+            getContext().pipeToSelf(gateway.heartbeat(c.sessionId()), (r, e) -> new Resumed(c, r, e));
+        }
+    }
+
+    private Behavior<Command> onOpened(Opened o) {
+        if (phase == Phase.CLOSED) {
+            return Behaviors.stopped();
+        }
+        if (o.error() != null) {
+            return close("cannot open a session for " + stats.remote() + ": " + o.error().getMessage());
+        }
+        return established(o.request(), o.session().sessionId(), o.session().timeoutMs(), o.session().password());
+    }
+
+    private Behavior<Command> onResumed(Resumed r) {
+        if (phase == Phase.CLOSED) {
+            return Behaviors.stopped();
+        }
+        if (r.error() != null) {
+            return close("cannot resume session 0x" + Long.toHexString(r.request().sessionId()) + ": "
+                    + r.error().getMessage());
+        }
+        if (r.reply().result() instanceof OpResult.Error e) {
+            if (e.code() == ErrorCode.SESSION_EXPIRED) {
+                expired(r.request());
+                return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+            }
+            return close("cannot resume session 0x" + Long.toHexString(r.request().sessionId()) + ": " + e.message());
+        }
+        ZkConnect c = r.request();
+        int timeout = Math.max(config.minSessionTimeout(), Math.min(config.maxSessionTimeout(), c.timeoutMs()));
+        return established(c, c.sessionId(), timeout, SessionIds.password(c.sessionId()));
+    }
+
+    /** An unknown or expired session, or a wrong password: timeout 0 and session 0 tell the client it expired. */
+    private void expired(ZkConnect c) {
+        send(ZkCodec.connectResponse(c, 0, 0, new byte[16]));
+        close(null);
+    }
+
+    private Behavior<Command> established(ZkConnect c, long id, int timeoutMs, byte[] password) {
+        sessionId = id;
+        stats.session(id, timeoutMs);
+        send(ZkCodec.connectResponse(c, timeoutMs, id, password));
+        gateway.subscribe(id, events);
+        phase = Phase.OPEN;
+        while (!early.isEmpty() && phase == Phase.OPEN) {
+            handle(early.poll());
+        }
+        return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+    }
+
+    // ---- requests ---------------------------------------------------------------------------
+
+    private void handle(ZkRequest request) {
+        long now = System.nanoTime();
+        if (request instanceof ZkRequest.Ping) {
+            long sent = now;
+            getContext().pipeToSelf(gateway.heartbeat(sessionId), (r, e) -> new Pinged(r, e, sent));
+        } else if (request instanceof ZkRequest.Auth a) {
+            getContext().pipeToSelf(gateway.addAuth(sessionId, a.scheme(), a.auth()), Authed::new);
+        } else if (request instanceof ZkRequest.CloseSession c) {
+            closing = new Slot(c.xid(), c.opCode(), null, now);
+            slots.add(closing);
+            flush();
+        } else if (request instanceof ZkRequest.Operation o) {
+            slots.add(new Slot(o.xid(), o.opCode(), o, now));
+            stats.outstanding(slots.size());
+            gateway.submit(sessionId, o.op(), stats.clientIp(), replies);
+        } else if (request instanceof ZkRequest.Invalid i) {
+            getContext().getLog().debug("Refusing {} from {}: {}", ZkOpCode.name(i.opCode()), stats.remote(), i.message());
+            Slot s = new Slot(i.xid(), i.opCode(), null, now);
+            s.zxid = gateway.appliedZxid();
+            s.frame = ZkCodec.errorReply(i.xid(), s.zxid, i.code());
+            slots.add(s);
+            flush();
+        }
+    }
+
+    private Behavior<Command> onSessionReply(SessionReply r) {
+        if (phase == Phase.CLOSED) {
+            return Behaviors.stopped();
+        }
+        for (Slot s : slots) {
+            if (s.operation != null && s.frame == null) {
+                s.frame = ZkCodec.reply(s.operation, r.reply());
+                s.zxid = r.reply().zxid();
+                break;
+            }
+        }
+        flush();
+        return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+    }
+
+    /** Sends every answered request at the head of the queue; starts a CloseSession once it is alone. */
+    private void flush() {
+        while (!slots.isEmpty() && slots.peek().frame != null) {
+            Slot s = slots.poll();
+            answered(s.xid, s.opCode, s.zxid, s.receivedNanos);
+            send(s.frame);
+            if (s == closing) {
+                close(null);
+                return;
+            }
+        }
+        if (closing != null && slots.peek() == closing && closing.frame == null && !closingAsked) {
+            closingAsked = true;
+            getContext().pipeToSelf(gateway.closeSession(sessionId), SessionClosed::new);
+        }
+        stats.outstanding(slots.size());
+        if (heldAck != null && slots.size() < MAX_OUTSTANDING) {
+            heldAck.tell(Ack.INSTANCE);
+            heldAck = null;
+            stats.reading(true);
+        }
+    }
+
+    private Behavior<Command> onSessionClosed(SessionClosed c) {
+        if (phase == Phase.CLOSED) {
+            return Behaviors.stopped();
+        }
+        // Closing a session that already ended is no error to the client: it is gone either way.
+        Reply reply = c.error() != null ? new Reply(gateway.appliedZxid(), new OpResult.Done()) : c.reply();
+        if (reply.result() instanceof OpResult.Error) {
+            reply = new Reply(reply.zxid(), new OpResult.Done());
+        }
+        closing.frame = ZkCodec.reply(closing.xid, closing.opCode, reply);
+        closing.zxid = reply.zxid();
+        flush();
+        return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+    }
+
+    private Behavior<Command> onPinged(Pinged p) {
+        if (phase != Phase.OPEN) {
+            return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+        }
+        if (p.error() != null || p.reply().result() instanceof OpResult.Error) {
+            // The session is gone: ZooKeeper closes the connection; the client learns on reconnect.
+            return close(null);
+        }
+        answered(ZkOpCode.PING_XID, ZkOpCode.PING, p.reply().zxid(), p.sentNanos());
+        send(ZkCodec.pingReply(p.reply().zxid()));
+        return this;
+    }
+
+    private Behavior<Command> onAuthed(Authed a) {
+        if (phase != Phase.OPEN) {
+            return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+        }
+        if (a.error() != null) {
+            send(ZkCodec.authReply(ErrorCode.AUTH_FAILED));
+            return close("auth failed for session 0x" + Long.toHexString(sessionId) + ": " + a.error().getMessage());
+        }
+        if (a.reply().result() instanceof OpResult.Error e) {
+            // As ZooKeeper: AuthFailed, then the connection closes (the client's state becomes AuthFailed).
+            send(ZkCodec.authReply(e.code() == ErrorCode.SESSION_EXPIRED ? ErrorCode.SESSION_EXPIRED : ErrorCode.AUTH_FAILED));
+            return close("auth failed for session 0x" + Long.toHexString(sessionId) + ": " + e.message());
+        }
+        send(ZkCodec.authReply(ErrorCode.OK));
+        return this;
+    }
+
+    // ---- events -----------------------------------------------------------------------------
+
+    private Behavior<Command> onEvent(Event e) {
+        if (phase == Phase.CLOSED) {
+            return Behaviors.stopped();
+        }
+        if (e.message() instanceof EventStream.Element el) {
+            SessionEvent event = el.event();
+            if (event instanceof SessionEvent.Watch w) {
+                send(ZkCodec.notification(w.event()));
+                return this;
+            }
+            if (event instanceof SessionEvent.State s) {
+                // Expired or closed elsewhere: ZooKeeper closes the connection, and the client's
+                // reconnect is answered as expired.
+                return close(null);
+            }
+            return this;
+        }
+        // Complete: another connection took over this session's events.
+        return close("session 0x" + Long.toHexString(sessionId) + " moved to another connection");
+    }
+
+    // ---- output -----------------------------------------------------------------------------
+
+    private void answered(int xid, int opCode, long zxid, long receivedNanos) {
+        long ms = (System.nanoTime() - receivedNanos) / 1_000_000;
+        stats.answered(xid, opCode, zxid, ms, System.currentTimeMillis());
+        frontEnd.latency(ms);
+    }
+
+    private void send(byte[] frame) {
+        send(ByteString.fromArrayUnsafe(frame));
+    }
+
+    private void send(ByteString bytes) {
+        stats.packetSent();
+        out.tell(new Bytes(bytes));
+    }
+
+    /** Ends the connection after what is already queued for the client; {@code why} is logged if given. */
+    private Behavior<Command> close(String why) {
+        if (why != null) {
+            getContext().getLog().info("{}", why);
+        }
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
+            out.tell(Close.INSTANCE);
+            frontEnd.closed(stats);
+        }
+        return Behaviors.stopped();
+    }
+}

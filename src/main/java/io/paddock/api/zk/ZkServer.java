@@ -1,0 +1,117 @@
+package io.paddock.api.zk;
+
+import akka.Done;
+import akka.NotUsed;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.japi.Pair;
+import akka.stream.OverflowStrategy;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import akka.stream.javadsl.Tcp;
+import akka.stream.typed.javadsl.ActorSink;
+import akka.stream.typed.javadsl.ActorSource;
+import akka.util.ByteString;
+import io.paddock.server.PaddockConfig;
+import io.paddock.server.ServerGateway;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ZooKeeper's client protocol on clientPort, beside the HTTP API and over the same sessions, tree
+ * and watches: an Akka Streams TCP server whose every connection is a {@link ZkConnection} actor
+ * between an inbound stream (read only as fast as the actor acknowledges) and an outbound one.
+ * A client that stops reading its replies fills its connection's outbound buffer and is closed,
+ * alone; so is one that sends what is not ZooKeeper's protocol.
+ */
+public final class ZkServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZkServer.class);
+
+    /** Frames queued for one client before it counts as not reading (a frame is one reply or event). */
+    static final int OUTBOUND_BUFFER = 10_000;
+    /** Replies written to the socket in one go when several are ready (ZooKeeper batches likewise). */
+    static final long MAX_WRITE_BATCH_BYTES = 256 * 1024;
+    /** jute.maxbuffer's extra allowance for a request's path, ACLs and headers beyond its data. */
+    static final int FRAME_OVERHEAD_BYTES = 1024;
+
+    private final Tcp.ServerBinding binding;
+    private final ZkFrontEnd frontEnd;
+
+    private ZkServer(Tcp.ServerBinding binding, ZkFrontEnd frontEnd) {
+        this.binding = binding;
+        this.frontEnd = frontEnd;
+    }
+
+    /** Binds clientPortAddress:clientPort (port 0: a free port) and serves every connection. */
+    public static CompletionStage<ZkServer> bind(ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
+                                                 ActorSystem<?> system) {
+        AtomicLong connections = new AtomicLong();
+        return Tcp.get(system).bind(config.clientPortAddress(), config.clientPort())
+                .to(Sink.foreach(c -> accept(c, gateway, config, frontEnd, system, connections.incrementAndGet())))
+                .run(system)
+                .thenApply(b -> {
+                    LOG.info("ZooKeeper protocol on {}", b.localAddress());
+                    return new ZkServer(b, frontEnd);
+                });
+    }
+
+    private static void accept(Tcp.IncomingConnection c, ServerGateway gateway, PaddockConfig config,
+                               ZkFrontEnd frontEnd, ActorSystem<?> system, long n) {
+        ZkConnectionStats stats = new ZkConnectionStats(c.remoteAddress(), System.currentTimeMillis());
+        Pair<ActorRef<ZkConnection.Outbound>, Source<ZkConnection.Outbound, NotUsed>> out =
+                ActorSource.<ZkConnection.Outbound>actorRef(
+                        m -> m == ZkConnection.Close.INSTANCE,
+                        m -> Optional.empty(),
+                        OUTBOUND_BUFFER,
+                        OverflowStrategy.fail())
+                        .preMaterialize(system);
+        ActorRef<ZkConnection.Command> actor = system.systemActorOf(
+                ZkConnection.create(gateway, config, frontEnd, out.first(), stats), "zk-connection-" + n, Props.empty());
+        Sink<ByteString, NotUsed> in = ActorSink.actorRefWithBackpressure(actor,
+                (ack, bytes) -> new ZkConnection.Inbound(bytes, ack),
+                ZkConnection.InboundStarted::new,
+                ZkConnection.Ack.INSTANCE,
+                ZkConnection.InboundDone.INSTANCE,
+                ZkConnection.InboundFailed::new);
+        Source<ByteString, NotUsed> written = out.second()
+                .collectType(ZkConnection.Bytes.class)
+                .map(ZkConnection.Bytes::bytes)
+                .batchWeighted(MAX_WRITE_BATCH_BYTES, b -> (long) b.size(), b -> b, ByteString::concat)
+                .watchTermination((mat, done) -> {
+                    done.whenComplete((d, error) -> {
+                        if (error != null) {
+                            LOG.info("Closing the connection from {} (session 0x{}): it does not read its replies ({})",
+                                    stats.remote(), Long.toHexString(stats.sessionId()), error.getMessage());
+                        }
+                    });
+                    return mat;
+                });
+        frontEnd.opened(stats);
+        c.handleWith(Flow.fromSinkAndSourceCoupled(in, written), system);
+    }
+
+    public InetSocketAddress localAddress() {
+        return binding.localAddress();
+    }
+
+    public ZkFrontEnd frontEnd() {
+        return frontEnd;
+    }
+
+    /** Stops accepting connections; open ones end with the actor system. */
+    public CompletionStage<Done> unbind() {
+        return binding.unbind().thenApply(x -> Done.getInstance());
+    }
+
+    /** The largest frame a client may send: the largest data plus room for the rest of a request. */
+    static int maxFrameBytes(PaddockConfig config) {
+        return config.maxDataBytes() + FRAME_OVERHEAD_BYTES;
+    }
+}
