@@ -38,9 +38,10 @@ class ConfigFileTest {
     }
 
     @Test
-    void shippedConfigParsesToTheDefaults() throws ConfigException {
+    void shippedConfigParsesToTheDefaultsWithTheMonitoringWordsOpen() throws ConfigException {
         PaddockConfig config = ConfigFile.load(Path.of("conf", "paddock.cfg"));
-        assertEquals(PaddockConfig.defaults(Path.of("./data")), config);
+        assertEquals(PaddockConfig.defaults(Path.of("./data"))
+                .withFourLetterWordWhitelist("ruok, srvr, stat, mntr, conf, isro"), config);
         assertTrue(config.standalone());
     }
 
