@@ -64,6 +64,20 @@ final class Learner {
         fail("leader " + leaderId + " unreachable");
     }
 
+    /**
+     * The leader sent a LOOKING notification: once it has answered this connection (LEADERINFO),
+     * that can only mean it stopped leading, since a link keeps order. Before that, the
+     * notification may be one it sent before it led, still on the link. True when this ends the
+     * connection.
+     */
+    boolean leaderIsLooking() {
+        if (phase == Phase.CONNECTING) {
+            return false;
+        }
+        fail("leader " + leaderId + " is LOOKING");
+        return true;
+    }
+
     long leaderId() {
         return leaderId;
     }

@@ -169,6 +169,12 @@ public final class Peer {
 
     private void receive(long from, PeerMessage m) {
         if (m instanceof PeerMessage.Notification n) {
+            if (learner != null && from == learner.leaderId() && n.state() == ServerState.LOOKING
+                    && learner.leaderIsLooking()) {
+                // Our leader gave up (a ZooKeeper leader closes its learners' connections then):
+                // join its election now rather than wait out a limit, and count its vote.
+                startLooking(learner.failed());
+            }
             if (r.state == ServerState.LOOKING) {
                 decided(election.receive(from, n));
             } else if (n.state() == ServerState.LOOKING && !r.ensemble.isObserver() && r.currentVote != null) {
