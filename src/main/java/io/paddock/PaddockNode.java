@@ -40,6 +40,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,7 +53,7 @@ public final class PaddockNode implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private record Actors(ActorRef<TreeActor.Command> tree, ActorRef<SessionTracker.Command> tracker,
-                          ActorRef<PeerActor.Command> peer, AtomicLong appliedZxid) {
+                          ActorRef<PeerActor.Command> peer, AtomicLong appliedZxid, AtomicBoolean serving) {
     }
 
     private final ActorSystem<Void> system;
@@ -110,7 +111,7 @@ public final class PaddockNode implements AutoCloseable {
         try {
             Actors a = actors.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ServerGateway gateway = new ActorGateway(system, a.tree(), a.tracker(), config.eventWindow(), a.peer(),
-                    config.tickTime(), a.appliedZxid()::get);
+                    config.tickTime(), a.appliedZxid()::get, a.serving()::get);
             ServerBinding binding = new HttpApi(gateway, config, system)
                     .bind(config.clientPortAddress(), config.httpPort())
                     .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -152,6 +153,7 @@ public final class PaddockNode implements AutoCloseable {
             // The tracker learns the recovered sessions before the tree actor can change them.
             var sessions = Map.copyOf(recovered.sessions());
             AtomicLong appliedZxid = new AtomicLong(recovered.lastZxid());
+            AtomicBoolean serving = new AtomicBoolean(core == null);
             ActorRef<PeerActor.Command> peer = null;
             if (core != null) {
                 Map<Long, String> paths = new HashMap<>();
@@ -161,7 +163,7 @@ public final class PaddockNode implements AutoCloseable {
                 ctx.watch(peer);
             }
             ActorRef<TreeActor.Command> tree = ctx.spawn(
-                    TreeActor.create(config, serverId, System::currentTimeMillis, recovered, log, peer, appliedZxid),
+                    TreeActor.create(config, serverId, System::currentTimeMillis, recovered, log, peer, appliedZxid, serving),
                     "tree");
             ActorRef<SessionTracker.Command> tracker = ctx.spawn(
                     SessionTracker.create(config, serverId, tree, System::currentTimeMillis, sessions, peer), "sessions");
@@ -171,7 +173,7 @@ public final class PaddockNode implements AutoCloseable {
             }
             ctx.watch(tree);
             ctx.watch(tracker);
-            ready.complete(new Actors(tree, tracker, peer, appliedZxid));
+            ready.complete(new Actors(tree, tracker, peer, appliedZxid, serving));
             return Behaviors.<Void>receive(Void.class)
                     .onSignal(Terminated.class, t -> {
                         ctx.getLog().error("{} stopped; stopping the server", t.getRef().path().name());

@@ -36,19 +36,22 @@ public final class ActorGateway implements ServerGateway {
     private final ActorRef<PeerActor.Command> peer;
     private final int tickTimeMs;
     private final java.util.function.LongSupplier appliedZxid;
+    private final java.util.function.BooleanSupplier serving;
 
     public ActorGateway(ActorSystem<?> system, ActorRef<TreeActor.Command> tree,
                         ActorRef<SessionTracker.Command> tracker, int eventBufferSize) {
-        this(system, tree, tracker, eventBufferSize, null, 0, () -> Long.MAX_VALUE);
+        this(system, tree, tracker, eventBufferSize, null, 0, () -> Long.MAX_VALUE, () -> true);
     }
 
     /**
      * @param peer        the peer actor of an ensemble member (null standalone), for the status
      * @param appliedZxid the tree actor's last applied zxid (see {@link TreeActor#create})
+     * @param serving     whether the tree actor serves clients now (see {@link TreeActor#create})
      */
     public ActorGateway(ActorSystem<?> system, ActorRef<TreeActor.Command> tree,
                         ActorRef<SessionTracker.Command> tracker, int eventBufferSize,
-                        ActorRef<PeerActor.Command> peer, int tickTimeMs, java.util.function.LongSupplier appliedZxid) {
+                        ActorRef<PeerActor.Command> peer, int tickTimeMs, java.util.function.LongSupplier appliedZxid,
+                        java.util.function.BooleanSupplier serving) {
         this.system = system;
         this.tree = tree;
         this.tracker = tracker;
@@ -56,6 +59,12 @@ public final class ActorGateway implements ServerGateway {
         this.peer = peer;
         this.tickTimeMs = tickTimeMs;
         this.appliedZxid = appliedZxid;
+        this.serving = serving;
+    }
+
+    @Override
+    public boolean serving() {
+        return serving.getAsBoolean();
     }
 
     @Override

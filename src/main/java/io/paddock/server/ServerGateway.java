@@ -84,4 +84,11 @@ public interface ServerGateway {
      * an older view here, as ZooKeeper refuses a reconnect whose lastZxidSeen is ahead of it.
      */
     long appliedZxid();
+
+    /**
+     * Whether this server serves clients now, read without asking an actor: always standalone; in
+     * an ensemble only while in sync with a leader. A ZooKeeper server that is not serving has no
+     * client connections, so its clients move to another server; the wire front end does likewise.
+     */
+    boolean serving();
 }

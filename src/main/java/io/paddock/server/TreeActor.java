@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -137,7 +138,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
      */
     public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs, DataTree tree,
                                            TxnLog log) {
-        return create(config, serverId, clockMs, tree, log, null, new AtomicLong());
+        return create(config, serverId, clockMs, tree, log, null, new AtomicLong(), new AtomicBoolean(true));
     }
 
     /**
@@ -146,13 +147,16 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
      *             its log writer
      * @param appliedZxid set to the last applied zxid after every change of the tree, for front
      *                    ends to read without a message (ServerGateway.appliedZxid)
+     * @param serving     set whenever this server starts or stops serving clients (always true
+     *                    standalone), for front ends to read without a message (ServerGateway.serving)
      */
     public static Behavior<Command> create(PaddockConfig config, long serverId, LongSupplier clockMs, DataTree tree,
-                                           TxnLog log, ActorRef<PeerActor.Command> peer, AtomicLong appliedZxid) {
+                                           TxnLog log, ActorRef<PeerActor.Command> peer, AtomicLong appliedZxid,
+                                           AtomicBoolean serving) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Duration interval = Duration.ofMillis(config.containerCheckIntervalMs());
             timers.startTimerWithFixedDelay(ReapTick.INSTANCE, interval);
-            return new TreeActor(ctx, timers, config, serverId, clockMs, tree, log, peer, appliedZxid);
+            return new TreeActor(ctx, timers, config, serverId, clockMs, tree, log, peer, appliedZxid, serving);
         }));
     }
 
@@ -185,6 +189,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     private final long serverId;
     private final LongSupplier clockMs;
     private final AtomicLong appliedZxid;
+    private final AtomicBoolean servingFlag;
     private DataTree tree;
     private TxnPrep prep;
     private final WatchManager watches = new WatchManager();
@@ -215,10 +220,12 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
 
     private TreeActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PaddockConfig config, long serverId,
                       LongSupplier clockMs, DataTree tree, TxnLog log, ActorRef<PeerActor.Command> peer,
-                      AtomicLong appliedZxid) {
+                      AtomicLong appliedZxid, AtomicBoolean servingFlag) {
         super(ctx);
         this.peer = peer;
         this.appliedZxid = appliedZxid;
+        this.servingFlag = servingFlag;
+        servingFlag.set(peer == null);
         appliedZxid.set(tree.lastZxid());
         this.mode = peer == null ? "standalone" : "looking";
         // Tags name this run's requests in proposals; a random start keeps a tag of an earlier run,
@@ -579,6 +586,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
         Output.RoleChanged r = changed.role();
         boolean wasServing = serving;
         serving = r.serving();
+        servingFlag.set(serving);
         leading = r.state() == ServerState.LEADING;
         mode = switch (r.state()) {
             case LEADING -> "leader";

@@ -245,6 +245,11 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
 
     private void connect(ZkConnect c) {
         phase = Phase.CONNECTING;
+        if (!gateway.serving()) {
+            // ZooKeeper's server accepts no session while it has no quorum: the client tries the next.
+            close("refusing a session from " + stats.remote() + ": this server is not serving (no leader in sync)");
+            return;
+        }
         long applied = gateway.appliedZxid();
         if (c.lastZxidSeen() > applied) {
             // ZooKeeper's answer: no response, the client tries another server.
@@ -351,6 +356,13 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             }
         }
         flush();
+        if (phase != Phase.CLOSED && r.reply().result() instanceof OpResult.Error e
+                && e.code() == ErrorCode.CONNECTION_LOSS && !gateway.serving()) {
+            // This server lost its leader: as ZooKeeper's would, it lets the client go elsewhere; the
+            // client fails what is still waiting with ConnectionLoss and retries on another server.
+            close("closing the connection of session 0x" + Long.toHexString(sessionId)
+                    + ": this server is not serving");
+        }
         return phase == Phase.CLOSED ? Behaviors.stopped() : this;
     }
 
@@ -399,6 +411,11 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         if (p.error() != null || p.reply().result() instanceof OpResult.Error) {
             // The session is gone: ZooKeeper closes the connection; the client learns on reconnect.
             return close(null);
+        }
+        if (!gateway.serving()) {
+            close("closing the idle connection of session 0x" + Long.toHexString(sessionId)
+                    + ": this server is not serving");
+            return phase == Phase.CLOSED ? Behaviors.stopped() : this;
         }
         answered(ZkOpCode.PING_XID, ZkOpCode.PING, p.reply().zxid(), p.sentNanos());
         send(ZkCodec.pingReply(p.reply().zxid()));

@@ -41,6 +41,11 @@ final class ScriptedGateway implements ServerGateway {
     }
 
     @Override
+    public boolean serving() {
+        return true;
+    }
+
+    @Override
     public long appliedZxid() {
         return ZXID;
     }
