@@ -108,6 +108,11 @@ public final class ActorGateway implements ServerGateway {
     }
 
     @Override
+    public void touch(long sessionId) {
+        tracker.tell(new SessionTracker.Touch(sessionId));
+    }
+
+    @Override
     public CompletionStage<Reply> heartbeat(long sessionId) {
         return ask(tracker, replyTo -> new SessionTracker.Forward(sessionId, new SessionActor.Heartbeat(replyTo)));
     }

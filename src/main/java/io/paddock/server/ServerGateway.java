@@ -54,6 +54,12 @@ public interface ServerGateway {
      */
     void subscribe(long sessionId, ActorRef<EventStream.Message> stream);
 
+    /**
+     * A sign of life from a session's client, told without an answer (a ZooKeeper ping): it keeps
+     * the session from expiring, and does nothing for an unknown one.
+     */
+    void touch(long sessionId);
+
     /** Keeps a session alive; SessionExpired when it is unknown. */
     CompletionStage<Reply> heartbeat(long sessionId);
 

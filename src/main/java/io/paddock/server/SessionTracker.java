@@ -139,8 +139,13 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
         this.peer = peer;
         this.expires = peer == null;
         this.expiry = new SessionExpiry(config.tickTime());
-        this.nextSessionId = SessionIds.initialSessionId(serverId, clockMs.getAsLong());
+        // A standalone ZooKeeper numbers its sessions as server 1 (createSessionTrackerServerId).
+        this.nextSessionId = SessionIds.initialSessionId(peer == null ? STANDALONE_SESSION_SERVER_ID : serverId,
+                clockMs.getAsLong());
     }
+
+    /** The server id a standalone server puts in its session ids' high byte, as ZooKeeper's does. */
+    static final long STANDALONE_SESSION_SERVER_ID = 1;
 
     @Override
     public Receive<Command> createReceive() {

@@ -103,8 +103,8 @@ public final class Reads {
     }
 
     private static ZNode existing(DataTree tree, String path) throws TreeException {
-        PathUtils.validate(path);
-        ZNode n = tree.node(path);
+        // ZooKeeper validates the paths of writes only; a read of a malformed path finds no node.
+        ZNode n = path == null ? null : tree.node(path);
         if (n == null) {
             throw new TreeException(ErrorCode.NO_NODE, path, "NoNode for " + path);
         }

@@ -68,9 +68,10 @@ class ReadsTest {
     }
 
     @Test
-    void readsCheckThePathThenTheNodeThenTheAcl() {
-        assertError(ErrorCode.BAD_ARGUMENTS, "a", read(NOBODY, new Op.GetData("a", false)));
-        assertError(ErrorCode.BAD_ARGUMENTS, "/a/", read(NOBODY, new Op.GetChildren("/a/", false)));
+    void readsFindNoMalformedPathThenCheckTheAcl() {
+        // As ZooKeeper: only writes validate paths; a read looks the path up and finds nothing.
+        assertError(ErrorCode.NO_NODE, "a", read(NOBODY, new Op.GetData("a", false)));
+        assertError(ErrorCode.NO_NODE, "/a/", read(NOBODY, new Op.GetChildren("/a/", false)));
         assertError(ErrorCode.NO_NODE, "/missing", read(NOBODY, new Op.GetData("/missing", false)));
         assertError(ErrorCode.NO_NODE, "/missing", read(NOBODY, new Op.Exists("/missing", false)));
         assertError(ErrorCode.NO_AUTH, "/secret", read(NOBODY, new Op.GetData("/secret", false)));

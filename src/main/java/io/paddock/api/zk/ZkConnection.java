@@ -35,6 +35,9 @@ import java.util.ArrayDeque;
  */
 public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
 
+    /** How long a closed connection may take to write its last bytes before its actor stops anyway. */
+    static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(10);
+
     /** Requests waiting for their replies before the connection stops reading more. */
     static final int MAX_OUTSTANDING = 1_000;
 
@@ -80,9 +83,6 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     }
 
     private record Resumed(ZkConnect request, Reply reply, Throwable error) implements Command {
-    }
-
-    private record Pinged(Reply reply, Throwable error, long sentNanos) implements Command {
     }
 
     private record Authed(Reply reply, Throwable error) implements Command {
@@ -168,7 +168,6 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
                 .onMessage(Event.class, this::onEvent)
                 .onMessage(Opened.class, this::onOpened)
                 .onMessage(Resumed.class, this::onResumed)
-                .onMessage(Pinged.class, this::onPinged)
                 .onMessage(Authed.class, this::onAuthed)
                 .onMessage(SessionClosed.class, this::onSessionClosed)
                 .onMessage(Answered.class, a -> {
@@ -197,7 +196,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             return close("closing the connection from " + stats.remote() + ": " + e.getMessage());
         }
         if (phase == Phase.CLOSED) {
-            return Behaviors.stopped();
+            return closing();
         }
         // Backpressure: a client with too many requests in flight is not read until they drain.
         if (slots.size() >= MAX_OUTSTANDING) {
@@ -214,6 +213,23 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         phase = Phase.CLOSED;
         frontEnd.closed(stats);
         return Behaviors.stopped();
+    }
+
+    /**
+     * After {@link #close}: the actor lives until the stream has written what was queued and
+     * ended, since the inbound stream fails (and takes the outbound one with it, unwritten) when
+     * the actor it feeds stops.
+     */
+    private Behavior<Command> closing() {
+        return Behaviors.withTimers(timers -> {
+            timers.startSingleTimer(InboundDone.INSTANCE, CLOSE_GRACE);
+            return Behaviors.receive(Command.class)
+                    .onMessageEquals(InboundDone.INSTANCE, Behaviors::stopped)
+                    .onMessage(InboundFailed.class, f -> Behaviors.stopped())
+                    .onMessage(InboundStarted.class, s -> Behaviors.same())
+                    .onAnyMessage(m -> Behaviors.same())
+                    .build();
+        });
     }
 
     private void onWord(String word) {
@@ -271,7 +287,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
 
     private Behavior<Command> onOpened(Opened o) {
         if (phase == Phase.CLOSED) {
-            return Behaviors.stopped();
+            return closing();
         }
         if (o.error() != null) {
             return close("cannot open a session for " + stats.remote() + ": " + o.error().getMessage());
@@ -281,7 +297,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
 
     private Behavior<Command> onResumed(Resumed r) {
         if (phase == Phase.CLOSED) {
-            return Behaviors.stopped();
+            return closing();
         }
         if (r.error() != null) {
             return close("cannot resume session 0x" + Long.toHexString(r.request().sessionId()) + ": "
@@ -290,7 +306,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         if (r.reply().result() instanceof OpResult.Error e) {
             if (e.code() == ErrorCode.SESSION_EXPIRED) {
                 expired(r.request());
-                return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+                return phase == Phase.CLOSED ? closing() : this;
             }
             return close("cannot resume session 0x" + Long.toHexString(r.request().sessionId()) + ": " + e.message());
         }
@@ -314,7 +330,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         while (!early.isEmpty() && phase == Phase.OPEN) {
             handle(early.poll());
         }
-        return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+        return phase == Phase.CLOSED ? closing() : this;
     }
 
     // ---- requests ---------------------------------------------------------------------------
@@ -322,8 +338,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     private void handle(ZkRequest request) {
         long now = System.nanoTime();
         if (request instanceof ZkRequest.Ping) {
-            long sent = now;
-            getContext().pipeToSelf(gateway.heartbeat(sessionId), (r, e) -> new Pinged(r, e, sent));
+            ping(now);
         } else if (request instanceof ZkRequest.Auth a) {
             getContext().pipeToSelf(gateway.addAuth(sessionId, a.scheme(), a.auth()), Authed::new);
         } else if (request instanceof ZkRequest.CloseSession c) {
@@ -346,7 +361,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
 
     private Behavior<Command> onSessionReply(SessionReply r) {
         if (phase == Phase.CLOSED) {
-            return Behaviors.stopped();
+            return closing();
         }
         for (Slot s : slots) {
             if (s.operation != null && s.frame == null) {
@@ -363,7 +378,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             close("closing the connection of session 0x" + Long.toHexString(sessionId)
                     + ": this server is not serving");
         }
-        return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+        return phase == Phase.CLOSED ? closing() : this;
     }
 
     /** Sends every answered request at the head of the queue; starts a CloseSession once it is alone. */
@@ -391,7 +406,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
 
     private Behavior<Command> onSessionClosed(SessionClosed c) {
         if (phase == Phase.CLOSED) {
-            return Behaviors.stopped();
+            return closing();
         }
         // Closing a session that already ended is no error to the client: it is gone either way.
         Reply reply = c.error() != null ? new Reply(gateway.appliedZxid(), new OpResult.Done()) : c.reply();
@@ -401,30 +416,28 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         closing.frame = ZkCodec.reply(closing.xid, closing.opCode, reply);
         closing.zxid = reply.zxid();
         flush();
-        return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+        return phase == Phase.CLOSED ? closing() : this;
     }
 
-    private Behavior<Command> onPinged(Pinged p) {
-        if (phase != Phase.OPEN) {
-            return phase == Phase.CLOSED ? Behaviors.stopped() : this;
-        }
-        if (p.error() != null || p.reply().result() instanceof OpResult.Error) {
-            // The session is gone: ZooKeeper closes the connection; the client learns on reconnect.
-            return close(null);
-        }
+    /**
+     * A ping touches the session and is answered at once: an expired session ends this connection
+     * through its event stream, as ZooKeeper's expiry closes the connection.
+     */
+    private void ping(long receivedNanos) {
         if (!gateway.serving()) {
             close("closing the idle connection of session 0x" + Long.toHexString(sessionId)
                     + ": this server is not serving");
-            return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+            return;
         }
-        answered(ZkOpCode.PING_XID, ZkOpCode.PING, p.reply().zxid(), p.sentNanos());
-        send(ZkCodec.pingReply(p.reply().zxid()));
-        return this;
+        gateway.touch(sessionId);
+        long zxid = gateway.appliedZxid();
+        answered(ZkOpCode.PING_XID, ZkOpCode.PING, zxid, receivedNanos);
+        send(ZkCodec.pingReply(zxid));
     }
 
     private Behavior<Command> onAuthed(Authed a) {
         if (phase != Phase.OPEN) {
-            return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+            return phase == Phase.CLOSED ? closing() : this;
         }
         if (a.error() != null) {
             send(ZkCodec.authReply(ErrorCode.AUTH_FAILED));
@@ -443,7 +456,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
 
     private Behavior<Command> onEvent(Event e) {
         if (phase == Phase.CLOSED) {
-            return Behaviors.stopped();
+            return closing();
         }
         if (e.message() instanceof EventStream.Element el) {
             SessionEvent event = el.event();
@@ -489,6 +502,6 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             out.tell(Close.INSTANCE);
             frontEnd.closed(stats);
         }
-        return Behaviors.stopped();
+        return closing();
     }
 }

@@ -41,6 +41,11 @@ final class ScriptedGateway implements ServerGateway {
     }
 
     @Override
+    public void touch(long sessionId) {
+        throw new UnsupportedOperationException("the HTTP API heartbeats with an answer");
+    }
+
+    @Override
     public boolean serving() {
         return true;
     }

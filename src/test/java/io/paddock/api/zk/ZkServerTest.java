@@ -1,0 +1,117 @@
+package io.paddock.api.zk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paddock.PaddockNode;
+import io.paddock.server.PaddockConfig;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client port as a byte stream: answers that end a connection (four-letter words, an
+ * expired session's ConnectResponse) reach the client whole before it closes, and a connection
+ * that breaks the protocol is closed alone while a real client's session goes on.
+ */
+class ZkServerTest {
+
+    @TempDir
+    static Path dir;
+    private static PaddockNode node;
+    private static InetSocketAddress address;
+
+    @BeforeAll
+    static void start() throws Exception {
+        PaddockConfig config = PaddockConfig.defaults(dir.resolve("data")).withPorts(0, 0)
+                .withClientPortAddress("127.0.0.1").withTickTime(100).withFourLetterWordWhitelist("*");
+        node = PaddockNode.start(config);
+        address = node.clientAddress();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static Socket connect() throws IOException {
+        Socket s = new Socket(address.getAddress(), address.getPort());
+        s.setSoTimeout(15_000);
+        return s;
+    }
+
+    private static String word(String w) throws IOException {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(w.getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void everyFourLetterWordIsAnsweredWholeBeforeTheConnectionCloses() throws IOException {
+        for (int round = 0; round < 10; round++) {
+            assertEquals("imok", word("ruok"));
+            assertTrue(word("srvr").startsWith("Zookeeper version: "), "round " + round);
+            assertTrue(word("mntr").contains("zk_server_state\tstandalone\n"), "round " + round);
+            assertEquals("rw", word("isro"));
+        }
+    }
+
+    @Test
+    void anExpiredSessionsReconnectIsAnsweredWithSessionZeroAndTimeoutZero() throws IOException {
+        try (Socket s = connect()) {
+            // ConnectRequest: protocolVersion, lastZxidSeen, timeOut, sessionId, passwd (jute buffer).
+            ByteBuffer b = ByteBuffer.allocate(4 + 4 + 8 + 4 + 8 + 4 + 16);
+            b.putInt(b.capacity() - 4).putInt(0).putLong(0).putInt(30_000).putLong(0x0123_4567_89ABL).putInt(16)
+                    .put(new byte[16]);
+            s.getOutputStream().write(b.array());
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int length = in.readInt();
+            assertEquals(4 + 4 + 8 + 4 + 16, length);
+            assertEquals(0, in.readInt(), "protocol version");
+            assertEquals(0, in.readInt(), "timeout: expired");
+            assertEquals(0, in.readLong(), "session id: expired");
+            assertEquals(16, in.readInt());
+            byte[] password = new byte[16];
+            in.readFully(password);
+            assertArrayEquals(new byte[16], password);
+            assertEquals(-1, in.read(), "then the server closes the connection");
+        }
+    }
+
+    @Test
+    void garbageClosesThatConnectionAloneAndOthersGoOn() throws Exception {
+        try (ZooKeeper zk = ZkTarget.connect(address.getHostString() + ":" + address.getPort(), 10_000,
+                new RecordingWatcher("bystander"))) {
+            zk.create("/bystander", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            for (byte[] garbage : new byte[][] {
+                    "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                    {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff},      // a 2 GB frame
+                    {0, 0, 0, 3, 1, 2, 3},                              // a ConnectRequest cut short
+            }) {
+                try (Socket s = connect()) {
+                    s.getOutputStream().write(garbage);
+                    InputStream in = s.getInputStream();
+                    assertEquals(-1, in.read(), "the server closes a connection that breaks the protocol");
+                }
+            }
+            assertNotNull(zk.exists("/bystander", false), "the well-behaved session goes on");
+        }
+    }
+}
