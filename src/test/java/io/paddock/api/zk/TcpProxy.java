@@ -1,0 +1,121 @@
+package io.paddock.api.zk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A TCP forwarder between a client and a server on 127.0.0.1, which a test can use to cut the
+ * client's connection ({@link #dropConnections}) or to make the server unreachable for a while
+ * ({@link #block} / {@link #unblock}) without touching either side: the client sees a connection
+ * loss, the server sees a client that went away.
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final InetSocketAddress upstream;
+    private final ServerSocket listener;
+    private final List<Socket> open = new ArrayList<>();
+    private final Thread acceptor;
+    private volatile boolean blocked;
+    private volatile boolean closed;
+
+    TcpProxy(InetSocketAddress upstream) throws IOException {
+        this.upstream = upstream;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    String connectString() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** Closes every forwarded connection now; new ones are forwarded as before. */
+    synchronized void dropConnections() {
+        for (Socket s : open) {
+            closeQuietly(s);
+        }
+        open.clear();
+    }
+
+    /** Drops every connection and closes new ones at once, until {@link #unblock}. */
+    void block() {
+        blocked = true;
+        dropConnections();
+    }
+
+    void unblock() {
+        blocked = false;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            if (blocked) {
+                closeQuietly(client);
+                continue;
+            }
+            try {
+                Socket server = new Socket(upstream.getAddress(), upstream.getPort());
+                synchronized (this) {
+                    open.add(client);
+                    open.add(server);
+                }
+                pump(client, server);
+                pump(server, client);
+            } catch (IOException e) {
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // one side went away: close both below
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "tcp-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        listener.close();
+        dropConnections();
+    }
+}
