@@ -62,7 +62,7 @@ public final class Main {
             Commands:
               server [config]   run a server in the foreground until SIGTERM (default config: conf/paddock.cfg)
               status [config]   show what the server of that config is and holds (mode, zxid, nodes, sessions)
-              bench [options]   drive a running server over HTTP and print throughput and latency (bench --help)
+              bench [options]   drive running servers (HTTP or ZooKeeper protocol), print throughput and latency
               ensemble N [opts] run N servers on this machine as an ensemble until Ctrl-C (ensemble --help)
 
             Offline tools (they only read; best run while the server is stopped):

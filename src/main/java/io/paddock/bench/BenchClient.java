@@ -1,17 +1,12 @@
 package io.paddock.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -20,24 +15,15 @@ import java.util.function.Supplier;
  * answered. With one outstanding request it keeps one connection; with more, the JDK client
  * opens up to that many, as it does not pipeline HTTP/1.1.
  *
- * <p>Only this thread touches the histogram and the counters: answers arrive on the HTTP
- * client's threads and are handed over through a queue, timed where they arrive.
+ * <p>Only this thread touches its {@link ClientTally}: answers arrive on the HTTP client's
+ * threads and are handed over through a queue, timed where they arrive.
  *
- * <p>A request counts when its answer arrives inside the measured window, whenever it was
- * sent. As the loop is closed (a client waits for an answer before sending more), a slow
+ * <p>As the loop is closed (a client waits for an answer before sending more), a slow
  * answer delays the requests behind it instead of hiding them: there are no "missed" sends
  * to correct for, so the latencies are not corrected for coordinated omission. Throughput is
  * what this many clients get; it is not a measure of latency at a fixed offered load.
  */
-final class BenchClient implements Runnable {
-
-    /** Microseconds; above a minute everything is an outlier anyway, and the request timeout is lower. */
-    static final long HIGHEST_TRACKABLE_US = TimeUnit.MINUTES.toMicros(1);
-    static final int SIGNIFICANT_DIGITS = 3;
-
-    /** The run's clock, in System.nanoTime() terms: sending stops at endNs, counting starts at measureFromNs. */
-    record Window(long measureFromNs, long endNs) {
-    }
+final class BenchClient implements BenchRun.Client {
 
     /** An answer, or the failure that stands for it, timed on arrival. */
     private record Completion(long sentNs, long arrivedNs, int status, String errorBody, Throwable failure) {
@@ -51,33 +37,24 @@ final class BenchClient implements Runnable {
     private final HttpClient http;
     private final Supplier<HttpRequest> requests;
     private final int outstanding;
-    private final Window window;
     private final BlockingQueue<Completion> arrived = new LinkedBlockingQueue<>();
 
-    private final Histogram latencyUs = newHistogram();
-    private final Map<String, Long> errorsByStatus = new TreeMap<>();
-    private final Map<String, String> firstErrors = new TreeMap<>();
-
-    BenchClient(HttpClient http, Supplier<HttpRequest> requests, int outstanding, Window window) {
+    BenchClient(HttpClient http, Supplier<HttpRequest> requests, int outstanding) {
         this.http = http;
         this.requests = requests;
         this.outstanding = outstanding;
-        this.window = window;
-    }
-
-    static Histogram newHistogram() {
-        return new Histogram(HIGHEST_TRACKABLE_US, SIGNIFICANT_DIGITS);
     }
 
     @Override
-    public void run() {
+    public void run(ClientTally tally) {
         if (Thread.currentThread().isInterrupted()) {
             return;
         }
+        long endNs = tally.window().endNs();
         int inFlight = 0;
         try {
             while (true) {
-                while (inFlight < outstanding && System.nanoTime() < window.endNs()) {
+                while (inFlight < outstanding && System.nanoTime() < endNs) {
                     send();
                     inFlight++;
                 }
@@ -85,7 +62,7 @@ final class BenchClient implements Runnable {
                     return;
                 }
                 // Every request has a timeout, so an answer or a failure always arrives.
-                account(arrived.take());
+                account(arrived.take(), tally);
                 inFlight--;
             }
         } catch (InterruptedException e) {
@@ -101,17 +78,12 @@ final class BenchClient implements Runnable {
                         failure)));
     }
 
-    private void account(Completion c) {
-        if (c.arrivedNs() < window.measureFromNs() || c.arrivedNs() > window.endNs()) {
-            return;
-        }
+    private static void account(Completion c, ClientTally tally) {
         if (c.failure() == null && c.status() / 100 == 2) {
-            long us = Math.max(0, (c.arrivedNs() - c.sentNs()) / 1000);
-            latencyUs.recordValue(Math.min(us, HIGHEST_TRACKABLE_US));
+            tally.success(c.sentNs(), c.arrivedNs());
         } else {
-            String cause = cause(c);
-            errorsByStatus.merge(cause, 1L, Long::sum);
-            firstErrors.putIfAbsent(cause, c.failure() != null ? String.valueOf(c.failure()) : c.errorBody());
+            tally.failure(c.arrivedNs(), cause(c), 1,
+                    c.failure() != null ? String.valueOf(c.failure()) : c.errorBody());
         }
     }
 
@@ -126,18 +98,8 @@ final class BenchClient implements Runnable {
         return t instanceof HttpTimeoutException ? "timeout" : "io";
     }
 
-    /** Valid once the thread has ended. */
-    Histogram latencyUs() {
-        return latencyUs;
-    }
-
-    /** Valid once the thread has ended. */
-    Map<String, Long> errorsByStatus() {
-        return errorsByStatus;
-    }
-
-    /** The first error of each cause, as the server or the connection told it; valid once the thread has ended. */
-    Map<String, String> firstErrors() {
-        return firstErrors;
+    /** Nothing to release: the HTTP client's connections close when it is collected. */
+    @Override
+    public void close() {
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code paddock bench}: drives a running server over its HTTP API and prints, per run, a table
- * row and one JSON line on standard output; progress and error samples go to standard error.
+ * {@code paddock bench}: drives running servers over their HTTP API or ZooKeeper's binary
+ * protocol and prints, per run, a table row and one JSON line on standard output; progress and error samples go to standard error.
  * Exit status: 0 done (request errors are counted in the results, not in the status), 1 the
  * server could not be reached or refused the set-up, 2 bad options.
  */
@@ -32,15 +33,22 @@ public final class BenchCommand {
             Usage: paddock bench [options]
                    paddock bench --workload failover [--servers N] [--trials N] [--tick-time MS]
 
-            Drives running Paddock servers over their HTTP API with concurrent clients and prints,
-            per run, a table row and one JSON line on standard output:
-              {"workload":..,"clients":..,"ops":..,"opsPerSec":..,"p50Ms":..,"p99Ms":..,"p999Ms":..,"errors":..,...}
+            Drives running servers with concurrent clients, over Paddock's HTTP API or over
+            ZooKeeper's binary client protocol (so Apache ZooKeeper itself can be measured the same
+            way), and prints, per run, a table row and one JSON line on standard output:
+              {"workload":..,"clients":..,"ops":..,"opsPerSec":..,"p50Ms":..,"p99Ms":..,"p999Ms":..,"errors":..,
+               ..,"protocol":"http"|"zk","readRatio":..,...}
             so `paddock bench | grep '^{'` keeps the JSON. Progress goes to standard error.
 
             Options (--name value or --name=value):
-              --url URL[,URL...]  the servers; client i talks to URL number i mod n, so an ensemble's
-                                  load is spread over all of them (default: http://127.0.0.1:<httpPort
-                                  of conf/paddock.cfg>, or :8080 when that file does not say)
+              --protocol P        http (default): the HTTP API. zk: ZooKeeper's binary protocol on
+                                  the client port, each client one session on its own connection
+              --url LIST          the servers, comma-separated; client i talks to number i mod n, so
+                                  an ensemble's load is spread over all of them.
+                                  http: URLs (default http://127.0.0.1:<httpPort of conf/paddock.cfg>,
+                                  or :8080 when that file does not say).
+                                  zk: host:port client ports, [v6address]:port, a bare host for 2181
+                                  (default 127.0.0.1:<clientPort of conf/paddock.cfg>, or :2181)
               --clients LIST      concurrent clients, one run per value, e.g. 1,8,64 (default 1,8,64)
               --outstanding N     requests each client keeps in flight (default 1)
               --duration D        measured time of each run: 500ms, 10s, 2m (default 10s)
@@ -50,17 +58,28 @@ public final class BenchCommand {
               --workload NAME     what is measured (default write):
                                     write     %s
                                     read      %s
+                                    mixed     %s
                                     failover  %s
-                                  mixed (a read ratio) is planned for a later version.
+              --read-ratio R      mixed only: the share of reads, 0 to 1 (default 0.9); reads and
+                                  writes are interleaved evenly, not at random
               -h, --help          this text
 
-            Each client is one thread with its own HTTP/1.1 connection, running a closed loop: it
-            sends a request when one of its requests has answered. Latency is from send to answer,
-            in percentiles from an HdrHistogram (microsecond values, 3 significant digits). In a
-            closed loop a slow answer delays the requests behind it rather than hiding them, so no
-            correction for coordinated omission is needed or made. Errors are counted by HTTP
-            status ("timeout" and "io" when no answer came). The workload's znodes live under a
-            fresh /bench-<random> znode, created through the first URL and deleted at the end.
+            Each client is one thread running a closed loop: it sends a request when one of its
+            requests has answered. Over http each client has its own HTTP/1.1 connection(s); over zk
+            each client is one ZooKeeper session on its own TCP connection, opened before the clock
+            starts and closed (closeSession) at the end, with up to --outstanding requests pipelined
+            on it. Latency is from send to answer, in percentiles from an HdrHistogram (microsecond
+            values, 3 significant digits). In a closed loop a slow answer delays the requests
+            behind it rather than hiding them, so no correction for coordinated omission is needed
+            or made. Errors are counted by HTTP status ("timeout" and "io" when no answer came), or
+            over zk by ZooKeeper error name ("BadVersion"; "ConnectionLoss" when the connection
+            failed, "RequestTimeout" when no reply came in 30 s; a zk client whose connection fails
+            stops). The workload's znodes live under a fresh /bench-<random> znode, created through
+            the first server and deleted with its children at the end.
+
+            Paddock against Apache ZooKeeper: bench/compare-zookeeper.sh starts a real ZooKeeper
+            3.9.5 and a Paddock server side by side and runs the same --protocol zk workloads
+            against each in turn (see docs/benchmarks.md).
 
             Failover (--workload failover) starts its own ensemble of real `bin/paddock server`
             processes on 127.0.0.1 in a temporary folder, made from conf/paddock.cfg as `paddock
@@ -76,7 +95,7 @@ public final class BenchCommand {
             Exit status: 0 done, 1 the server could not be reached or refused the set-up (failover:
             the ensemble failed to start or to recover), 2 bad options.
             """.formatted(WorkloadKind.WRITE.description(), WorkloadKind.READ.description(),
-            WorkloadKind.FAILOVER.description());
+            WorkloadKind.MIXED.description(), WorkloadKind.FAILOVER.description());
 
     /** Where bin/paddock says the installation is (its bin/ and conf/ live under it). */
     static final String HOME_PROPERTY = "paddock.home";
@@ -95,7 +114,8 @@ public final class BenchCommand {
         }
         BenchOptions options;
         try {
-            options = BenchOptions.parse(argList, defaultUrl(confDir.resolve("paddock.cfg")));
+            Path configFile = confDir.resolve("paddock.cfg");
+            options = BenchOptions.parse(argList, defaultUrl(configFile), defaultZkServer(configFile));
         } catch (BenchOptions.BadOption e) {
             err.println("paddock bench: " + e.getMessage());
             err.println("Run 'paddock bench --help' for the options.");
@@ -124,23 +144,32 @@ public final class BenchCommand {
      */
     public static List<RunResult> bench(BenchOptions options, PrintStream out, PrintStream progress)
             throws BenchException, InterruptedException {
-        List<BenchHttp> servers = new ArrayList<>();
-        for (URI url : options.urls()) {
-            BenchHttp http = new BenchHttp(url);
-            JsonNode status = http.status();
-            progress.println("paddock bench: " + url + " is " + status.path("mode").asText("?")
-                    + " Paddock " + status.path("version").asText("?") + " at zxid " + status.path("zxid").asText("?"));
-            servers.add(http);
-        }
         // Random, so that benchmarks running side by side, or one left behind by a crash, never collide.
         String parent = "/bench-" + HexFormat.of().formatHex(randomBytes());
-        progress.println("paddock bench: workload " + options.workload().optionName() + ", " + options.keys()
+        Workload workload;
+        if (options.protocol() == BenchOptions.Protocol.ZK) {
+            ZkWorkload.greet(options.zkServers(), progress);
+            workload = ZkWorkload.of(options, parent);
+        } else {
+            List<BenchHttp> servers = new ArrayList<>();
+            for (URI url : options.urls()) {
+                BenchHttp http = new BenchHttp(url);
+                JsonNode status = http.status();
+                progress.println("paddock bench: " + url + " is " + status.path("mode").asText("?")
+                        + " Paddock " + status.path("version").asText("?") + " at zxid " + status.path("zxid").asText("?"));
+                servers.add(http);
+            }
+            workload = Workload.of(options, servers, parent);
+        }
+        int serverCount = options.serverCount();
+        progress.println("paddock bench: workload " + options.workload().optionName()
+                + (options.workload() == WorkloadKind.MIXED ? " (read ratio " + options.readRatio() + ")" : "")
+                + " over " + options.protocol().optionName() + ", " + options.keys()
                 + " keys under " + parent + ", values of " + options.valueSize() + " bytes, "
                 + options.outstanding() + " outstanding per client, warm-up " + seconds(options.warmup().toMillis())
                 + ", measured " + seconds(options.duration().toMillis()) + " per run"
-                + (servers.size() == 1 ? "" : ", clients spread over " + servers.size() + " URLs"));
+                + (serverCount == 1 ? "" : ", clients spread over " + serverCount + " servers"));
 
-        Workload workload = Workload.of(options, servers, parent);
         // Ctrl-C ends the JVM without reaching the finally below: the hook still removes the parent.
         Thread cleanupHook = new Thread(() -> {
             try {
@@ -236,12 +265,8 @@ public final class BenchCommand {
         } catch (IOException e) {
             return null;
         }
-        String host = values.getOrDefault("clientPortAddress", "");
-        if (host.isEmpty() || host.equals("0.0.0.0")) {
-            host = "127.0.0.1";
-        } else if (host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
-            host = "[::1]";
-        } else if (host.contains(":")) {
+        String host = connectHost(values);
+        if (host.contains(":")) {
             host = "[" + host + "]";
         }
         int port;
@@ -261,6 +286,46 @@ public final class BenchCommand {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * host:port (unresolved) of the ZooKeeper client port that {@code configFile} describes: its
+     * clientPort (2181 when it does not say) at its clientPortAddress unless that is a wildcard.
+     * Without the file, 127.0.0.1:2181. Null when the file gives no usable port, as with
+     * clientPort=0: the port the server picked is not written anywhere the driver can read.
+     */
+    static InetSocketAddress defaultZkServer(Path configFile) {
+        if (!Files.isRegularFile(configFile)) {
+            return InetSocketAddress.createUnresolved("127.0.0.1", ZkWire.DEFAULT_PORT);
+        }
+        Map<String, String> values;
+        try {
+            values = readKeyValues(Files.readAllLines(configFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return null;
+        }
+        int port;
+        try {
+            port = Integer.parseInt(values.getOrDefault("clientPort", Integer.toString(ZkWire.DEFAULT_PORT)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (port <= 0 || port > 65535) {
+            return null;
+        }
+        return InetSocketAddress.createUnresolved(connectHost(values), port);
+    }
+
+    /** Where a local client reaches a server bound to clientPortAddress: loopback for a wildcard; IPv6 without brackets. */
+    private static String connectHost(Map<String, String> values) {
+        String host = values.getOrDefault("clientPortAddress", "");
+        if (host.isEmpty() || host.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+            return "::1";
+        }
+        return host;
     }
 
     /** zoo.cfg syntax, as far as the driver needs it: key=value lines, '#' lines and blank lines skipped. */

@@ -33,15 +33,23 @@ final class BenchKeys {
         this.servers = List.copyOf(servers);
         this.parent = parent;
         this.keys = keys;
-        // The content does not matter to the server; a fixed seed keeps runs comparable byte for byte.
-        this.value = new byte[valueSize];
-        new SplittableRandom(valueSize).nextBytes(value);
+        this.value = valueBytes(valueSize);
         this.uris = new URI[servers.size()][keys];
         for (int s = 0; s < servers.size(); s++) {
             for (int k = 0; k < keys; k++) {
                 uris[s][k] = servers.get(s).znodeUri(keyPath(k));
             }
         }
+    }
+
+    /**
+     * The data every key gets, of {@code valueSize} bytes, the same whatever the protocol. The
+     * content does not matter to the server; a fixed seed keeps runs comparable byte for byte.
+     */
+    static byte[] valueBytes(int valueSize) {
+        byte[] value = new byte[valueSize];
+        new SplittableRandom(valueSize).nextBytes(value);
+        return value;
     }
 
     /** Key names of one width, so that every request has the same size: k0000000, k0000001, ... */

@@ -1,5 +1,6 @@
 package io.paddock.bench;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -14,9 +15,12 @@ import java.util.regex.Pattern;
  * {@code --name value} or {@code --name=value}; a bad one is refused with a {@link BadOption}
  * that names the option, so the command can exit 2 with a message the user can act on.
  *
- * @param urls        the servers' base URLs, e.g. {@code http://127.0.0.1:8080}, without a trailing slash;
- *                    client i talks to {@code urls[i % urls.size()]}. Empty for {@code failover}, which
- *                    starts its own servers
+ * @param protocol    how the clients talk to the servers: the HTTP API or ZooKeeper's binary protocol
+ * @param urls        http: the servers' base URLs, e.g. {@code http://127.0.0.1:8080}, without a trailing
+ *                    slash; client i talks to {@code urls[i % urls.size()]}. Empty for zk, and for
+ *                    {@code failover}, which starts its own servers
+ * @param zkServers   zk: the servers' client ports, unresolved host and port, client i on
+ *                    {@code zkServers[i % zkServers.size()]}; empty for http
  * @param clients     one run per value, in the order given: the number of concurrent clients
  * @param outstanding the most requests one client has in flight at once
  * @param duration    how long each run is measured
@@ -24,12 +28,33 @@ import java.util.regex.Pattern;
  * @param valueSize   bytes of data per znode written
  * @param keys        how many znodes the workload spreads its operations over
  * @param workload    what the clients do
+ * @param readRatio   the share of reads: 0 for write, 1 for read, --read-ratio (default 0.9) for mixed
  * @param servers     failover only: the participants of the ensemble it launches
  * @param trials      failover only: how many times the leader is killed
  * @param tickTimeMs  failover only: the servers' tickTime, or 0 for conf/paddock.cfg's
  */
-public record BenchOptions(List<URI> urls, List<Integer> clients, int outstanding, Duration duration, Duration warmup,
-        int valueSize, int keys, WorkloadKind workload, int servers, int trials, int tickTimeMs) {
+public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAddress> zkServers, List<Integer> clients,
+        int outstanding, Duration duration, Duration warmup, int valueSize, int keys, WorkloadKind workload,
+        double readRatio, int servers, int trials, int tickTimeMs) {
+
+    /** What {@code --protocol} names: how the clients talk to the servers. */
+    public enum Protocol {
+        /** The HTTP API (docs/http-api.md). */
+        HTTP("http"),
+        /** ZooKeeper's binary client protocol on the client port, as ZooKeeper's own clients speak it. */
+        ZK("zk");
+
+        private final String optionName;
+
+        Protocol(String optionName) {
+            this.optionName = optionName;
+        }
+
+        /** The name in {@code --protocol} and in the results. */
+        public String optionName() {
+            return optionName;
+        }
+    }
 
     public static final List<Integer> DEFAULT_CLIENTS = List.of(1, 8, 64);
     public static final int DEFAULT_OUTSTANDING = 1;
@@ -37,6 +62,7 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
     public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
     public static final int DEFAULT_VALUE_SIZE = 100;
     public static final int DEFAULT_KEYS = 1000;
+    public static final double DEFAULT_READ_RATIO = 0.9;
 
     static final int MAX_CLIENTS = 10_000;
     static final int MAX_OUTSTANDING = 1_000;
@@ -55,24 +81,37 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
     static final int MAX_TICK_TIME_MS = 60_000;
 
     /** Options of the throughput workloads (write, read), which failover does not take. */
-    static final List<String> THROUGHPUT_OPTIONS = List.of("--url", "--clients", "--outstanding", "--duration",
-            "--warmup", "--value-size", "--keys");
+    static final List<String> THROUGHPUT_OPTIONS = List.of("--protocol", "--url", "--clients", "--outstanding",
+            "--duration", "--warmup", "--value-size", "--keys");
     /** Options of failover only. */
     static final List<String> FAILOVER_OPTIONS = List.of("--servers", "--trials", "--tick-time");
 
-    /** Workloads that later versions add; named so that asking for one gets a plain answer. */
-    static final List<String> PLANNED_WORKLOADS = List.of("mixed");
+    /** Options of the mixed workload only. */
+    static final List<String> MIXED_OPTIONS = List.of("--read-ratio");
 
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");
+    private static final Pattern RATIO = Pattern.compile("[0-9]*\\.?[0-9]+");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     public BenchOptions {
         urls = List.copyOf(urls);
+        zkServers = List.copyOf(zkServers);
         clients = List.copyOf(clients);
     }
 
     /** Where client {@code client} (from 0) sends its requests: the URLs taken round-robin. */
     public URI urlOf(int client) {
         return urls.get(client % urls.size());
+    }
+
+    /** The client port that client {@code client} (from 0) talks to: the addresses taken round-robin. */
+    public InetSocketAddress zkServerOf(int client) {
+        return zkServers.get(client % zkServers.size());
+    }
+
+    /** How many servers the clients are spread over, whatever the protocol. */
+    public int serverCount() {
+        return protocol == Protocol.ZK ? zkServers.size() : urls.size();
     }
 
     /** An option the command cannot use; {@link #option()} is its name as the user wrote it, e.g. {@code --clients}. */
@@ -90,9 +129,19 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
         }
     }
 
-    /** Parses the arguments after {@code bench}; {@code defaultUrl} applies when there is no {@code --url}. */
+    /** Parses the arguments after {@code bench}; {@code defaultUrl} applies to http when there is no {@code --url}. */
     public static BenchOptions parse(List<String> args, URI defaultUrl) throws BadOption {
-        List<URI> urls = defaultUrl == null ? null : List.of(defaultUrl);
+        return parse(args, defaultUrl, null);
+    }
+
+    /**
+     * Parses the arguments after {@code bench}. Without {@code --url}, {@code defaultUrl} is the
+     * server of http and {@code defaultZkServer} (unresolved) that of zk; null when none is known.
+     */
+    public static BenchOptions parse(List<String> args, URI defaultUrl, InetSocketAddress defaultZkServer)
+            throws BadOption {
+        Protocol protocol = Protocol.HTTP;
+        String urlValue = null;
         List<Integer> clients = DEFAULT_CLIENTS;
         int outstanding = DEFAULT_OUTSTANDING;
         Duration duration = DEFAULT_DURATION;
@@ -100,6 +149,7 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
         int valueSize = DEFAULT_VALUE_SIZE;
         int keys = DEFAULT_KEYS;
         WorkloadKind workload = WorkloadKind.WRITE;
+        double readRatio = DEFAULT_READ_RATIO;
         int servers = DEFAULT_SERVERS;
         int trials = DEFAULT_TRIALS;
         int tickTimeMs = 0;
@@ -134,7 +184,8 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
             }
             seen.add(name);
             switch (name) {
-                case "--url" -> urls = parseUrls(name, value);
+                case "--protocol" -> protocol = parseProtocol(name, value);
+                case "--url" -> urlValue = value;
                 case "--clients" -> clients = parseIntList(name, value, 1, MAX_CLIENTS);
                 case "--outstanding" -> outstanding = parseInt(name, value, 1, MAX_OUTSTANDING);
                 case "--duration" -> duration = parseDuration(name, value, false);
@@ -142,6 +193,7 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
                 case "--value-size" -> valueSize = parseInt(name, value, 0, MAX_VALUE_SIZE);
                 case "--keys" -> keys = parseInt(name, value, 1, MAX_KEYS);
                 case "--workload" -> workload = parseWorkload(name, value);
+                case "--read-ratio" -> readRatio = parseRatio(name, value);
                 case "--servers" -> servers = parseInt(name, value, MIN_SERVERS, MAX_SERVERS);
                 case "--trials" -> trials = parseInt(name, value, 1, MAX_TRIALS);
                 case "--tick-time" -> tickTimeMs = parseInt(name, value, 1, MAX_TICK_TIME_MS);
@@ -156,20 +208,42 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
             if (workload != WorkloadKind.FAILOVER && FAILOVER_OPTIONS.contains(name)) {
                 throw new BadOption(name, "applies to --workload failover only");
             }
+            if (workload != WorkloadKind.MIXED && MIXED_OPTIONS.contains(name)) {
+                throw new BadOption(name, "applies to --workload mixed only");
+            }
         }
-        if (workload == WorkloadKind.FAILOVER) {
-            urls = List.of();
-        } else if (urls == null) {
-            throw new BadOption("--url", "no default is known; give the server's URL, e.g. http://127.0.0.1:8080");
+        readRatio = switch (workload) {
+            case WRITE, FAILOVER -> 0.0;
+            case READ -> 1.0;
+            case MIXED -> readRatio;
+        };
+        List<URI> urls = List.of();
+        List<InetSocketAddress> zkServers = List.of();
+        if (workload != WorkloadKind.FAILOVER && protocol == Protocol.HTTP) {
+            if (urlValue != null) {
+                urls = parseUrls("--url", urlValue);
+            } else if (defaultUrl != null) {
+                urls = List.of(defaultUrl);
+            } else {
+                throw new BadOption("--url", "no default is known; give the server's URL, e.g. http://127.0.0.1:8080");
+            }
+        } else if (workload != WorkloadKind.FAILOVER) {
+            if (urlValue != null) {
+                zkServers = parseZkServers("--url", urlValue);
+            } else if (defaultZkServer != null) {
+                zkServers = List.of(defaultZkServer);
+            } else {
+                throw new BadOption("--url", "no default is known; give the server's client port, e.g. 127.0.0.1:2181");
+            }
         }
-        return new BenchOptions(urls, clients, outstanding, duration, warmup, valueSize, keys, workload,
-                servers, trials, tickTimeMs);
+        return new BenchOptions(protocol, urls, zkServers, clients, outstanding, duration, warmup, valueSize, keys,
+                workload, readRatio, servers, trials, tickTimeMs);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
-            case "--url", "--clients", "--outstanding", "--duration", "--warmup", "--value-size", "--keys",
-                    "--workload", "--servers", "--trials", "--tick-time" -> true;
+            case "--protocol", "--url", "--clients", "--outstanding", "--duration", "--warmup", "--value-size",
+                    "--keys", "--workload", "--read-ratio", "--servers", "--trials", "--tick-time" -> true;
             default -> false;
         };
     }
@@ -195,11 +269,11 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new BadOption(name, "'" + value + "' is not a URL: " + e.getReason());
+            throw new BadOption(name, "'" + value + "' is not a URL: " + e.getReason() + zkHint(value));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new BadOption(name, "'" + value + "' is not an http:// or https:// URL");
+            throw new BadOption(name, "'" + value + "' is not an http:// or https:// URL" + zkHint(value));
         }
         if (uri.getHost() == null) {
             throw new BadOption(name, "'" + value + "' has no host");
@@ -212,6 +286,99 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
             text = text.substring(0, text.length() - 1);
         }
         return URI.create(text);
+    }
+
+    /** For a host:port given where a URL belongs: the option that was probably forgotten. */
+    private static String zkHint(String value) {
+        boolean hostPort = !value.contains("/") && value.matches(".*:[0-9]{1,5}");
+        return hostPort ? " (for a ZooKeeper client port, add --protocol zk)" : "";
+    }
+
+    /**
+     * Comma-separated client ports as ZooKeeper's connect string has them: {@code host:port},
+     * {@code [v6address]:port}, or a host alone for port 2181. Kept unresolved: the name is
+     * looked up when a client connects. A chroot suffix is refused, as the driver has none.
+     */
+    static List<InetSocketAddress> parseZkServers(String name, String value) throws BadOption {
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new BadOption(name, "'" + value + "' has an empty item; give host:port addresses separated by commas");
+            }
+            servers.add(parseZkServer(name, part.trim()));
+        }
+        if (servers.size() > MAX_URLS) {
+            throw new BadOption(name, servers.size() + " addresses are more than " + MAX_URLS);
+        }
+        return servers;
+    }
+
+    static InetSocketAddress parseZkServer(String name, String value) throws BadOption {
+        if (value.contains("://")) {
+            throw new BadOption(name, "'" + value + "' is a URL; --protocol zk takes host:port, e.g. 127.0.0.1:2181");
+        }
+        if (value.contains("/")) {
+            throw new BadOption(name, "'" + value + "' has a path; --protocol zk takes host:port without a chroot");
+        }
+        String host;
+        String port;
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 0) {
+                throw new BadOption(name, "'" + value + "' opens a [ that it does not close");
+            }
+            host = value.substring(1, close);
+            String rest = value.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                throw new BadOption(name, "'" + value + "' has something other than :port after the ]");
+            }
+            port = rest.isEmpty() ? null : rest.substring(1);
+        } else {
+            int colon = value.indexOf(':');
+            if (colon >= 0 && value.indexOf(':', colon + 1) >= 0) {
+                throw new BadOption(name, "'" + value + "' has several colons; write an IPv6 address in brackets, "
+                        + "e.g. [::1]:2181");
+            }
+            host = colon < 0 ? value : value.substring(0, colon);
+            port = colon < 0 ? null : value.substring(colon + 1);
+        }
+        if (host.isEmpty()) {
+            throw new BadOption(name, "'" + value + "' has no host");
+        }
+        int portNumber = ZkWire.DEFAULT_PORT;
+        if (port != null) {
+            if (!PORT.matcher(port).matches()) {
+                throw new BadOption(name, "'" + value + "' has no port number after the colon");
+            }
+            portNumber = Integer.parseInt(port);
+            if (portNumber < 1 || portNumber > 65535) {
+                throw new BadOption(name, "'" + value + "': port " + portNumber + " is out of range; it must be from 1 to 65535");
+            }
+        }
+        return InetSocketAddress.createUnresolved(host, portNumber);
+    }
+
+    static Protocol parseProtocol(String name, String value) throws BadOption {
+        String wanted = value.trim().toLowerCase(Locale.ROOT);
+        for (Protocol protocol : Protocol.values()) {
+            if (protocol.optionName().equals(wanted)) {
+                return protocol;
+            }
+        }
+        throw new BadOption(name, "'" + value + "' is not a protocol; available: http, zk");
+    }
+
+    /** A share from 0 to 1 as a plain decimal: {@code 0.9}, {@code .5}, {@code 1}. */
+    static double parseRatio(String name, String value) throws BadOption {
+        String trimmed = value.trim();
+        if (!RATIO.matcher(trimmed).matches()) {
+            throw new BadOption(name, "'" + value + "' is not a decimal number from 0 to 1, e.g. 0.9");
+        }
+        double ratio = Double.parseDouble(trimmed);
+        if (ratio > 1) {
+            throw new BadOption(name, trimmed + " is out of range; it must be from 0 to 1");
+        }
+        return ratio;
     }
 
     static int parseInt(String name, String value, int min, int max) throws BadOption {
@@ -271,9 +438,6 @@ public record BenchOptions(List<URI> urls, List<Integer> clients, int outstandin
             }
         }
         String available = String.join(", ", WorkloadKind.optionNames());
-        if (PLANNED_WORKLOADS.contains(wanted)) {
-            throw new BadOption(name, "'" + value + "' is not available in this version yet; available: " + available);
-        }
         throw new BadOption(name, "'" + value + "' is not a workload; available: " + available);
     }
 }

@@ -3,7 +3,6 @@ package io.paddock.bench;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +10,31 @@ import java.util.TreeMap;
 
 /**
  * One run: {@code clients} closed-loop clients for warm-up plus duration, client i against
- * URL i mod n (the workload picks its server the same way), their histograms and error counts
- * merged into one {@link RunResult}.
+ * server i mod n (the workload picks its server), their histograms and error counts merged into
+ * one {@link RunResult}. The protocol is the workload's business: it makes the clients.
  */
 final class BenchRun {
 
     /** Time for every client thread to start before the clock starts, so all begin together. */
     private static final long START_DELAY_NS = 100_000_000L;
+
+    /**
+     * One benchmark client of a run, made (its connection or session open) before the clock
+     * starts; it runs on a thread of its own.
+     */
+    interface Client {
+
+        /**
+         * Sends requests until the window of {@code tally} ends, keeping at most the run's
+         * outstanding requests in flight and recording every answer in {@code tally}; returns
+         * once the last answer is in (and, where the protocol has one, the session is closed).
+         * An interrupt ends it early.
+         */
+        void run(ClientTally tally);
+
+        /** Releases what the client holds; safe to call again, and on a client that never ran. */
+        void close();
+    }
 
     private BenchRun() {
     }
@@ -25,27 +42,40 @@ final class BenchRun {
     /**
      * Runs the workload with {@code clients} clients and returns what was measured; errors of
      * single requests are counted, and the first of each kind is printed on {@code progress}.
+     *
+     * @throws BenchException a client could not be made (its server does not answer)
      */
     static RunResult run(Workload workload, BenchOptions options, int clients, PrintStream progress)
-            throws InterruptedException {
-        List<HttpClient> httpClients = new ArrayList<>(clients);
-        for (int i = 0; i < clients; i++) {
-            httpClients.add(BenchHttp.newClient());
+            throws BenchException, InterruptedException {
+        List<Client> made = new ArrayList<>(clients);
+        try {
+            for (int i = 0; i < clients; i++) {
+                made.add(workload.newClient(i, clients, options.outstanding()));
+            }
+            return measure(workload, options, made, progress);
+        } finally {
+            made.forEach(Client::close);
         }
+    }
+
+    private static RunResult measure(Workload workload, BenchOptions options, List<Client> clients,
+            PrintStream progress) throws InterruptedException {
         // The clock starts once the clients exist, so a slow start of many clients eats no measured time.
         long startNs = System.nanoTime() + START_DELAY_NS;
         long measureFromNs = startNs + options.warmup().toNanos();
-        BenchClient.Window window = new BenchClient.Window(measureFromNs, measureFromNs + options.duration().toNanos());
+        ClientTally.Window window = new ClientTally.Window(measureFromNs, measureFromNs + options.duration().toNanos());
 
-        List<BenchClient> benchClients = new ArrayList<>(clients);
-        List<Thread> threads = new ArrayList<>(clients);
-        for (int i = 0; i < clients; i++) {
-            BenchClient client = new BenchClient(httpClients.get(i), workload.requests(i, clients),
-                    options.outstanding(), window);
-            benchClients.add(client);
+        List<ClientTally> tallies = new ArrayList<>(clients.size());
+        List<Thread> threads = new ArrayList<>(clients.size());
+        for (int i = 0; i < clients.size(); i++) {
+            Client client = clients.get(i);
+            ClientTally tally = new ClientTally(window);
+            tallies.add(tally);
             Thread thread = new Thread(() -> {
                 waitUntil(startNs);
-                client.run();
+                if (!Thread.currentThread().isInterrupted()) {
+                    client.run(tally);
+                }
             }, "bench-client-" + i);
             thread.setDaemon(true);
             threads.add(thread);
@@ -60,16 +90,17 @@ final class BenchRun {
             throw e;
         }
 
-        Histogram merged = BenchClient.newHistogram();
+        Histogram merged = ClientTally.newHistogram();
         Map<String, Long> errors = new TreeMap<>();
         Map<String, String> firstErrors = new TreeMap<>();
-        for (BenchClient client : benchClients) {
-            merged.add(client.latencyUs());
-            client.errorsByStatus().forEach((cause, n) -> errors.merge(cause, n, Long::sum));
-            client.firstErrors().forEach(firstErrors::putIfAbsent);
+        for (ClientTally tally : tallies) {
+            merged.add(tally.latencyUs());
+            tally.errorsByCause().forEach((cause, n) -> errors.merge(cause, n, Long::sum));
+            tally.firstErrors().forEach(firstErrors::putIfAbsent);
         }
         firstErrors.forEach((cause, message) -> progress.println("  first error (" + cause + "): " + message));
-        return RunResult.of(workload.name(), clients, options.urls().size(), options.outstanding(), options.valueSize(), options.keys(),
+        return RunResult.of(workload.name(), options.protocol().optionName(), options.readRatio(), clients.size(),
+                options.serverCount(), options.outstanding(), options.valueSize(), options.keys(),
                 options.duration().toMillis(), merged, errors);
     }
 

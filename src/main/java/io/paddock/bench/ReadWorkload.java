@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * server answers reads from its own tree, as ZooKeeper's followers do, so reads spread over an
  * ensemble's servers involve no leader.
  */
-final class ReadWorkload implements Workload {
+final class ReadWorkload implements HttpWorkload {
 
     private final BenchKeys keys;
 

@@ -17,11 +17,16 @@ import java.util.TreeMap;
  * Latencies are in microseconds as recorded; they are printed in milliseconds with three
  * decimals, so a printed figure is exact.
  *
- * @param urls           how many server URLs the clients were spread over (client i on URL i mod urls)
- * @param errorsByStatus failed requests by cause: the HTTP status ("503"), or "timeout" (no
- *                       answer within the request timeout) or "io" (the connection failed)
+ * @param protocol       how the clients spoke to the servers: "http" or "zk" (ZooKeeper's binary protocol)
+ * @param readRatio      the share of reads among the requests: 0 for write, 1 for read, --read-ratio for mixed
+ * @param urls           how many servers (URLs, or host:port addresses for zk) the clients were spread
+ *                       over (client i on server i mod urls)
+ * @param errorsByStatus failed requests by cause. HTTP: the status ("503"), or "timeout" (no
+ *                       answer within the request timeout) or "io" (the connection failed). zk: the
+ *                       ZooKeeper error code's name ("BadVersion"), with "ConnectionLoss" when the
+ *                       connection failed and "RequestTimeout" when no answer came in time
  */
-public record RunResult(String workload, int clients, int urls, int outstanding, int valueSize, int keys, long durationMs,
+public record RunResult(String workload, String protocol, double readRatio, int clients, int urls, int outstanding, int valueSize, int keys, long durationMs,
         long ops, long p50Us, long p99Us, long p999Us, long maxUs, SortedMap<String, Long> errorsByStatus) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -35,11 +40,11 @@ public record RunResult(String workload, int clients, int urls, int outstanding,
     }
 
     /** The result of a run from its merged latency histogram (microseconds of successful requests only). */
-    static RunResult of(String workload, int clients, int urls, int outstanding, int valueSize, int keys,
-            long durationMs, Histogram latencyUs, Map<String, Long> errorsByStatus) {
+    static RunResult of(String workload, String protocol, double readRatio, int clients, int urls, int outstanding,
+            int valueSize, int keys, long durationMs, Histogram latencyUs, Map<String, Long> errorsByStatus) {
         long ops = latencyUs.getTotalCount();
         boolean empty = ops == 0;
-        return new RunResult(workload, clients, urls, outstanding, valueSize, keys, durationMs, ops,
+        return new RunResult(workload, protocol, readRatio, clients, urls, outstanding, valueSize, keys, durationMs, ops,
                 empty ? 0 : latencyUs.getValueAtPercentile(50.0),
                 empty ? 0 : latencyUs.getValueAtPercentile(99.0),
                 empty ? 0 : latencyUs.getValueAtPercentile(99.9),
@@ -95,6 +100,8 @@ public record RunResult(String workload, int clients, int urls, int outstanding,
         json.put("p999Ms", ms(p999Us));
         json.put("errors", errors());
         json.put("maxMs", ms(maxUs));
+        json.put("protocol", protocol);
+        json.put("readRatio", readRatio);
         json.put("urls", urls);
         json.put("outstanding", outstanding);
         json.put("valueSize", valueSize);

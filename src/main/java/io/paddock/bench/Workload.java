@@ -1,13 +1,13 @@
 package io.paddock.bench;
 
-import java.net.http.HttpRequest;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * What the clients of a run do. A workload prepares the znodes it needs before any run (not
- * measured), gives each client its own endless sequence of requests, and removes what it
- * made at the end. One workload serves every run of an invocation (each --clients value).
+ * measured), makes each client of a run (its connection or session open, so that the clock
+ * starts on ready clients), and removes what it made at the end. One workload serves every run
+ * of an invocation (each --clients value). The protocol is the workload's: {@link HttpWorkload}s
+ * over the HTTP API, {@link ZkWorkload} over ZooKeeper's binary protocol.
  */
 interface Workload {
 
@@ -18,19 +18,23 @@ interface Workload {
     void prepare() throws BenchException, InterruptedException;
 
     /**
-     * The requests of client {@code client} (from 0) of {@code clients}, in the order it sends
-     * them. Called once per client per run; the supplier is used on that client's thread only.
+     * Client {@code client} (from 0) of a run of {@code clients}, ready to run with at most
+     * {@code outstanding} requests in flight.
+     *
+     * @throws BenchException its server cannot be reached
      */
-    Supplier<HttpRequest> requests(int client, int clients);
+    BenchRun.Client newClient(int client, int clients, int outstanding) throws BenchException;
 
     /** Removes everything {@link #prepare()} made; safe to call again, and after a prepare that failed part-way. */
     void cleanup() throws BenchException;
 
-    /** The client workload an invocation asked for, its requests spread over {@code servers} (one per URL). */
-    static Workload of(BenchOptions options, List<BenchHttp> servers, String parent) {
+    /** The HTTP workload an invocation asked for, its requests spread over {@code servers} (one per URL). */
+    static HttpWorkload of(BenchOptions options, List<BenchHttp> servers, String parent) {
+        BenchKeys keys = new BenchKeys(servers, parent, options.keys(), options.valueSize());
         return switch (options.workload()) {
-            case WRITE -> new WriteWorkload(new BenchKeys(servers, parent, options.keys(), options.valueSize()));
-            case READ -> new ReadWorkload(new BenchKeys(servers, parent, options.keys(), options.valueSize()));
+            case WRITE -> new WriteWorkload(keys);
+            case READ -> new ReadWorkload(keys);
+            case MIXED -> new MixedWorkload(keys, options.readRatio());
             case FAILOVER -> throw new IllegalArgumentException("failover has no clients; FailoverBench runs it");
         };
     }

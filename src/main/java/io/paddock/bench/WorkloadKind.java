@@ -7,7 +7,8 @@ import java.util.List;
 public enum WorkloadKind {
 
     WRITE("write", "create the keys (not counted), then setData on them round-robin"),
-    READ("read", "create the keys (not counted), then getData of them round-robin (?raw: bare bytes)"),
+    READ("read", "create the keys (not counted), then getData of them round-robin (http: ?raw)"),
+    MIXED("mixed", "as read and write, interleaved: --read-ratio of the requests are reads"),
     FAILOVER("failover", "start an ensemble of --servers, SIGKILL its leader --trials times and time a new one");
 
     private final String optionName;

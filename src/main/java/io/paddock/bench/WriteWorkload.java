@@ -8,7 +8,7 @@ import java.util.function.Supplier;
  * 100% writes: every measured request is a setData of {@code valueSize} bytes on one of the
  * keys, with any version so that clients sharing a key never conflict.
  */
-final class WriteWorkload implements Workload {
+final class WriteWorkload implements HttpWorkload {
 
     private final BenchKeys keys;
 

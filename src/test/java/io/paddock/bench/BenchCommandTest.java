@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,47 @@ class BenchCommandTest {
             assertTrue(help.contains(option), option + " missing from --help");
         }
         assertTrue(help.contains("coordinated omission"), help);
-        assertTrue(help.contains("read") && help.contains("mixed"), "--help says which workloads are to come");
+        assertTrue(help.contains("read") && help.contains("mixed"), "--help names every workload");
+        for (String zk : new String[] {"--protocol", "--read-ratio", "host:port", "closeSession",
+                "bench/compare-zookeeper.sh"}) {
+            assertTrue(help.contains(zk), zk + " missing from --help");
+        }
+    }
+
+    @Test
+    void defaultZkServerIsLoopback2181WithoutAConfigFile(@TempDir Path conf) {
+        assertEquals(InetSocketAddress.createUnresolved("127.0.0.1", 2181),
+                BenchCommand.defaultZkServer(conf.resolve("paddock.cfg")));
+    }
+
+    @Test
+    void defaultZkServerTakesClientPortAndASpecificAddressFromTheConfig(@TempDir Path conf) throws IOException {
+        Path cfg = conf.resolve("paddock.cfg");
+        Files.writeString(cfg, "dataDir=./data\nclientPort=2999\nhttpPort=9191\nclientPortAddress=10.1.2.3\n");
+        assertEquals(InetSocketAddress.createUnresolved("10.1.2.3", 2999), BenchCommand.defaultZkServer(cfg));
+        Files.writeString(cfg, "dataDir=./data\nclientPortAddress=0.0.0.0\n");
+        assertEquals(InetSocketAddress.createUnresolved("127.0.0.1", 2181), BenchCommand.defaultZkServer(cfg));
+        Files.writeString(cfg, "dataDir=./data\nclientPort=2182\nclientPortAddress=::\n");
+        assertEquals(InetSocketAddress.createUnresolved("::1", 2182), BenchCommand.defaultZkServer(cfg));
+    }
+
+    @Test
+    void defaultZkServerIsUnknownForClientPortZero(@TempDir Path conf) throws IOException {
+        Path cfg = conf.resolve("paddock.cfg");
+        Files.writeString(cfg, "dataDir=./data\nclientPort=0\n");
+        assertNull(BenchCommand.defaultZkServer(cfg));
+        assertEquals(2, run(conf, "--protocol", "zk"));
+        assertTrue(err().startsWith("paddock bench: --url: "), err());
+    }
+
+    @Test
+    void anUnreachableZkServerExitsOneSayingSo(@TempDir Path conf) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertEquals(1, run(conf, "--protocol", "zk", "--url", "127.0.0.1:" + port, "--duration", "1s"));
+        assertTrue(err().contains("nothing answers at 127.0.0.1:" + port), err());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.paddock.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -117,13 +118,108 @@ class BenchOptionsTest {
     }
 
     @Test
-    void plannedWorkloadsAreNamedAsNotYetAvailable() {
-        BenchOptions.BadOption mixed = refused("--workload", "mixed");
-        assertEquals("--workload", mixed.option());
-        assertTrue(mixed.getMessage().contains("not available in this version yet"), mixed.getMessage());
-        assertTrue(mixed.getMessage().contains("available: write, read, failover"), mixed.getMessage());
+    void anUnknownWorkloadIsRefusedListingTheAvailableOnes() {
         BenchOptions.BadOption other = refused("--workload", "scan");
+        assertEquals("--workload", other.option());
         assertTrue(other.getMessage().contains("is not a workload"), other.getMessage());
+        assertTrue(other.getMessage().contains("available: write, read, mixed, failover"), other.getMessage());
+    }
+
+    @Test
+    void mixedTakesAReadRatioThatDefaultsToNineTenths() throws Exception {
+        assertEquals(WorkloadKind.MIXED, parse("--workload", "mixed").workload());
+        assertEquals(0.9, parse("--workload", "mixed").readRatio());
+        assertEquals(0.5, parse("--workload", "mixed", "--read-ratio", ".5").readRatio());
+        assertEquals(1.0, parse("--read-ratio=1", "--workload=mixed").readRatio());
+        assertEquals(0.0, parse("--workload", "mixed", "--read-ratio", "0").readRatio());
+    }
+
+    @Test
+    void theReadRatioOfWriteAndReadIsZeroAndOne() throws Exception {
+        assertEquals(0.0, parse().readRatio());
+        assertEquals(1.0, parse("--workload", "read").readRatio());
+    }
+
+    @Test
+    void aReadRatioOutsideZeroToOneOrNotADecimalIsRefused() {
+        assertEquals("--read-ratio", refused("--workload", "mixed", "--read-ratio", "1.5").option());
+        assertEquals("--read-ratio", refused("--workload", "mixed", "--read-ratio", "-0.1").option());
+        assertEquals("--read-ratio", refused("--workload", "mixed", "--read-ratio", "90%").option());
+        assertEquals("--read-ratio", refused("--workload", "mixed", "--read-ratio", "NaN").option());
+    }
+
+    @Test
+    void aReadRatioIsRefusedWithAnyWorkloadButMixed() {
+        BenchOptions.BadOption e = refused("--read-ratio", "0.5");
+        assertEquals("--read-ratio", e.option());
+        assertTrue(e.getMessage().contains("mixed only"), e.getMessage());
+        assertEquals("--read-ratio", refused("--workload", "read", "--read-ratio", "0.5").option());
+        assertEquals("--read-ratio", refused("--workload", "failover", "--read-ratio", "0.5").option());
+    }
+
+    @Test
+    void httpIsTheDefaultProtocol() throws Exception {
+        BenchOptions o = parse();
+        assertEquals(BenchOptions.Protocol.HTTP, o.protocol());
+        assertEquals(List.of(), o.zkServers());
+        assertEquals(1, o.serverCount());
+    }
+
+    @Test
+    void zkTakesHostPortAddressesInTheOrderGiven() throws Exception {
+        BenchOptions o = parse("--protocol", "zk", "--url", "127.0.0.1:2181, zk2.example:2182,[::1]:2183,[fe80::1],zk3");
+        assertEquals(BenchOptions.Protocol.ZK, o.protocol());
+        assertEquals(List.of(), o.urls());
+        assertEquals(List.of(InetSocketAddress.createUnresolved("127.0.0.1", 2181),
+                InetSocketAddress.createUnresolved("zk2.example", 2182),
+                InetSocketAddress.createUnresolved("::1", 2183),
+                InetSocketAddress.createUnresolved("fe80::1", 2181),
+                InetSocketAddress.createUnresolved("zk3", 2181)), o.zkServers());
+        assertEquals(5, o.serverCount());
+        assertEquals(InetSocketAddress.createUnresolved("zk2.example", 2182), o.zkServerOf(6));
+        assertTrue(o.zkServers().stream().allMatch(InetSocketAddress::isUnresolved), "names are looked up on connect");
+    }
+
+    @Test
+    void zkWithoutAUrlTakesTheZkDefaultNotTheHttpOne() throws Exception {
+        InetSocketAddress zkDefault = InetSocketAddress.createUnresolved("127.0.0.1", 2181);
+        BenchOptions o = BenchOptions.parse(List.of("--protocol", "zk"), DEFAULT_URL, zkDefault);
+        assertEquals(List.of(zkDefault), o.zkServers());
+        BenchOptions.BadOption e = assertThrows(BenchOptions.BadOption.class,
+                () -> BenchOptions.parse(List.of("--protocol", "zk"), DEFAULT_URL, null));
+        assertEquals("--url", e.option());
+        assertTrue(e.getMessage().contains("127.0.0.1:2181"), e.getMessage());
+    }
+
+    @Test
+    void zkRefusesUrlsPathsBadPortsAndBareIpv6ByName() {
+        BenchOptions.BadOption url = refused("--protocol", "zk", "--url", "http://127.0.0.1:8080");
+        assertEquals("--url", url.option());
+        assertTrue(url.getMessage().contains("takes host:port"), url.getMessage());
+        assertEquals("--url", refused("--protocol", "zk", "--url", "h:2181/chroot").option());
+        assertEquals("--url", refused("--protocol", "zk", "--url", "h:0").option());
+        assertEquals("--url", refused("--protocol", "zk", "--url", "h:65536").option());
+        assertEquals("--url", refused("--protocol", "zk", "--url", "h:").option());
+        assertEquals("--url", refused("--protocol", "zk", "--url", ":2181").option());
+        assertEquals("--url", refused("--protocol", "zk", "--url", "h:1,,h:2").option());
+        assertEquals("--url", refused("--protocol", "zk", "--url", "[::1").option());
+        BenchOptions.BadOption v6 = refused("--protocol", "zk", "--url", "::1:2181");
+        assertTrue(v6.getMessage().contains("[::1]:2181"), v6.getMessage());
+    }
+
+    @Test
+    void aHostPortGivenToHttpSuggestsTheZkProtocol() {
+        BenchOptions.BadOption e = refused("--url", "127.0.0.1:2181");
+        assertEquals("--url", e.option());
+        assertTrue(e.getMessage().contains("--protocol zk"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownProtocolIsRefusedAndFailoverTakesNone() {
+        BenchOptions.BadOption e = refused("--protocol", "grpc");
+        assertEquals("--protocol", e.option());
+        assertTrue(e.getMessage().contains("available: http, zk"), e.getMessage());
+        assertEquals("--protocol", refused("--workload", "failover", "--protocol", "zk").option());
     }
 
     @Test

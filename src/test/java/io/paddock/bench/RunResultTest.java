@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunResultTest {
 
     private static RunResult sample(Map<String, Long> errors) {
-        return new RunResult("write", 8, 3, 1, 100, 1000, 10_000, 12_345, 812, 1_234, 20_001, 51_000,
+        return new RunResult("write", "http", 0.0, 8, 3, 1, 100, 1000, 10_000, 12_345, 812, 1_234, 20_001, 51_000,
                 new TreeMap<>(errors));
     }
 
@@ -24,7 +24,7 @@ class RunResultTest {
     void jsonLineHasTheRequiredFieldsFirstAndInOrder() {
         String line = sample(Map.of()).jsonLine();
         assertEquals("{\"workload\":\"write\",\"clients\":8,\"ops\":12345,\"opsPerSec\":1234.5,\"p50Ms\":0.812,"
-                + "\"p99Ms\":1.234,\"p999Ms\":20.001,\"errors\":0,\"maxMs\":51.000,\"urls\":3,\"outstanding\":1,\"valueSize\":100,"
+                + "\"p99Ms\":1.234,\"p999Ms\":20.001,\"errors\":0,\"maxMs\":51.000,\"protocol\":\"http\",\"readRatio\":0.0,\"urls\":3,\"outstanding\":1,\"valueSize\":100,"
                 + "\"keys\":1000,\"durationMs\":10000,\"errorsByStatus\":{}}", line);
     }
 
@@ -48,7 +48,7 @@ class RunResultTest {
     @Test
     void opsPerSecondIsOpsOverMeasuredTimeToOneDecimal() {
         assertEquals(new BigDecimal("1234.5"), sample(Map.of()).opsPerSec());
-        RunResult third = new RunResult("write", 1, 1, 1, 0, 1, 3_000, 1_000, 0, 0, 0, 0, new TreeMap<>());
+        RunResult third = new RunResult("write", "zk", 0.0, 1, 1, 1, 0, 1, 3_000, 1_000, 0, 0, 0, 0, new TreeMap<>());
         assertEquals(new BigDecimal("333.3"), third.opsPerSec());
     }
 
@@ -65,11 +65,11 @@ class RunResultTest {
 
     @Test
     void percentilesComeFromTheHistogramInMicroseconds() {
-        Histogram h = BenchClient.newHistogram();
+        Histogram h = ClientTally.newHistogram();
         for (int us = 1; us <= 1000; us++) {
             h.recordValue(us);
         }
-        RunResult r = RunResult.of("write", 2, 1, 1, 100, 10, 1_000, h, Map.of("io", 1L));
+        RunResult r = RunResult.of("write", "http", 0.0, 2, 1, 1, 100, 10, 1_000, h, Map.of("io", 1L));
         assertEquals(1000, r.ops());
         assertEquals(500, r.p50Us());
         assertEquals(990, r.p99Us());
@@ -81,7 +81,7 @@ class RunResultTest {
 
     @Test
     void aRunWithoutSuccessesReportsZerosNotGarbage() {
-        RunResult r = RunResult.of("write", 1, 1, 1, 100, 10, 1_000, BenchClient.newHistogram(), Map.of("503", 9L));
+        RunResult r = RunResult.of("write", "http", 0.0, 1, 1, 1, 100, 10, 1_000, ClientTally.newHistogram(), Map.of("503", 9L));
         assertEquals(0, r.ops());
         assertEquals(0, r.p50Us());
         assertEquals(0, r.maxUs());

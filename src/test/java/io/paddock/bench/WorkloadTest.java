@@ -17,7 +17,7 @@ class WorkloadTest {
     private static final List<URI> URLS = List.of(URI.create("http://a:1"), URI.create("http://b:2"),
             URI.create("http://c:3"));
 
-    private static Workload workload(String kind, List<URI> urls, int keys) throws Exception {
+    private static HttpWorkload workload(String kind, List<URI> urls, int keys) throws Exception {
         List<String> args = List.of("--url", String.join(",", urls.stream().map(URI::toString).toList()),
                 "--workload", kind, "--keys", Integer.toString(keys));
         BenchOptions options = BenchOptions.parse(args, null);
@@ -26,8 +26,8 @@ class WorkloadTest {
 
     @Test
     void clientIRequestsGoToUrlIModN() throws Exception {
-        for (String kind : List.of("write", "read")) {
-            Workload w = workload(kind, URLS, 10);
+        for (String kind : List.of("write", "read", "mixed")) {
+            HttpWorkload w = workload(kind, URLS, 10);
             for (int client = 0; client < 8; client++) {
                 HttpRequest r = w.requests(client, 8).get();
                 assertEquals(URLS.get(client % 3).getAuthority(), r.uri().getAuthority(), kind + " client " + client);
