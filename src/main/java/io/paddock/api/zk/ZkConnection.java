@@ -488,8 +488,16 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     }
 
     private void send(ByteString bytes) {
-        stats.packetSent();
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        long queued = stats.queued(bytes.size());
         out.tell(new Bytes(bytes));
+        if (queued > frontEnd.maxUnwrittenBytes() && phase != Phase.CLOSED) {
+            // A client that does not read its replies would make the server hold them all.
+            close("closing the connection from " + stats.remote() + " (session 0x" + Long.toHexString(sessionId)
+                    + "): it does not read its replies (" + queued + " bytes waiting)");
+        }
     }
 
     /** Ends the connection after what is already queued for the client; {@code why} is logged if given. */

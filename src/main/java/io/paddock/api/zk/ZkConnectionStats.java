@@ -24,6 +24,8 @@ final class ZkConnectionStats {
     private volatile long lastResponseMs;
     private volatile long lastLatencyMs;
     private volatile FourLetterReport.Latency latency = FourLetterReport.Latency.NONE;
+    /** Bytes handed to the outbound stream and not yet taken by the socket writer. */
+    private final java.util.concurrent.atomic.AtomicLong unwritten = new java.util.concurrent.atomic.AtomicLong();
 
     ZkConnectionStats(InetSocketAddress remote, long establishedMs) {
         this.remote = remote;
@@ -65,8 +67,15 @@ final class ZkConnectionStats {
         return packetsReceived;
     }
 
-    void packetSent() {
+    /** A frame of {@code bytes} was queued for the client; returns what is now queued in all. */
+    long queued(int bytes) {
         packetsSent++;
+        return unwritten.addAndGet(bytes);
+    }
+
+    /** The socket writer took {@code bytes} (called on the stream's thread). */
+    void written(int bytes) {
+        unwritten.addAndGet(-bytes);
     }
 
     long packetsSent() {

@@ -61,6 +61,14 @@ public final class ZkFrontEnd {
         return ZkServer.maxFrameBytes(config);
     }
 
+    /**
+     * Bytes a connection may have queued for its client and not yet written before it counts as
+     * not reading: room for a few of the largest replies, whatever the socket buffers hold besides.
+     */
+    long maxUnwrittenBytes() {
+        return Math.max(8L << 20, 4L * maxFrameBytes());
+    }
+
     Set<String> whitelist() {
         return whitelist;
     }

@@ -34,7 +34,10 @@ public final class ZkServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZkServer.class);
 
-    /** Frames queued for one client before it counts as not reading (a frame is one reply or event). */
+    /**
+     * Frames one connection's outbound stream may hold: a backstop only, since the connection
+     * closes itself first when its unwritten bytes pass {@link ZkFrontEnd#maxUnwrittenBytes}.
+     */
     static final int OUTBOUND_BUFFER = 10_000;
     /** Replies written to the socket in one go when several are ready (ZooKeeper batches likewise). */
     static final long MAX_WRITE_BATCH_BYTES = 256 * 1024;
@@ -82,7 +85,10 @@ public final class ZkServer {
                 ZkConnection.InboundFailed::new);
         Source<ByteString, NotUsed> written = out.second()
                 .collectType(ZkConnection.Bytes.class)
-                .map(ZkConnection.Bytes::bytes)
+                .map(b -> {
+                    stats.written(b.bytes().size());
+                    return b.bytes();
+                })
                 .batchWeighted(MAX_WRITE_BATCH_BYTES, b -> (long) b.size(), b -> b, ByteString::concat)
                 .watchTermination((mat, done) -> {
                     done.whenComplete((d, error) -> {

@@ -96,6 +96,37 @@ class ZkServerTest {
     }
 
     @Test
+    void aClientThatStopsReadingIsClosedAloneOnceItsUnreadRepliesPassTheLimit() throws Exception {
+        try (ZooKeeper zk = ZkTarget.connect(address.getHostString() + ":" + address.getPort(), 10_000,
+                new RecordingWatcher("bystander"))) {
+            zk.create("/big", new byte[500_000], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            try (Socket s = connect()) {
+                ByteBuffer connect = ByteBuffer.allocate(4 + 4 + 8 + 4 + 8 + 4 + 16);
+                connect.putInt(connect.capacity() - 4).putInt(0).putLong(0).putInt(30_000).putLong(0).putInt(16)
+                        .put(new byte[16]);
+                s.getOutputStream().write(connect.array());
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                in.readFully(new byte[in.readInt()]);
+                // 200 getData of 500 kB each, and not a byte read: 100 MB the server must not hold.
+                byte[] path = "/big".getBytes(StandardCharsets.US_ASCII);
+                ByteBuffer requests = ByteBuffer.allocate(200 * (4 + 8 + 4 + path.length + 1));
+                for (int xid = 1; xid <= 200; xid++) {
+                    requests.putInt(8 + 4 + path.length + 1).putInt(xid).putInt(4).putInt(path.length).put(path)
+                            .put((byte) 0);
+                }
+                s.getOutputStream().write(requests.array());
+                String port = ":" + s.getLocalPort() + "[";
+                long end = System.nanoTime() + 30_000_000_000L;
+                while (word("cons").contains(port)) {
+                    assertTrue(System.nanoTime() < end, "the connection that does not read is still open");
+                    Thread.sleep(50); // polling a condition with a deadline
+                }
+            }
+            assertNotNull(zk.exists("/big", false), "the session that reads goes on");
+        }
+    }
+
+    @Test
     void garbageClosesThatConnectionAloneAndOthersGoOn() throws Exception {
         try (ZooKeeper zk = ZkTarget.connect(address.getHostString() + ":" + address.getPort(), 10_000,
                 new RecordingWatcher("bystander"))) {
