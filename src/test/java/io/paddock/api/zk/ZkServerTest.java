@@ -63,6 +63,17 @@ class ZkServerTest {
         }
     }
 
+    /** Opens a new session on {@code s} and reads the ConnectResponse. */
+    private static DataInputStream handshake(Socket s) throws IOException {
+        ByteBuffer connect = ByteBuffer.allocate(4 + 4 + 8 + 4 + 8 + 4 + 16);
+        connect.putInt(connect.capacity() - 4).putInt(0).putLong(0).putInt(30_000).putLong(0).putInt(16)
+                .put(new byte[16]);
+        s.getOutputStream().write(connect.array());
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        in.readFully(new byte[in.readInt()]);
+        return in;
+    }
+
     @Test
     void everyFourLetterWordIsAnsweredWholeBeforeTheConnectionCloses() throws IOException {
         for (int round = 0; round < 10; round++) {
@@ -101,12 +112,7 @@ class ZkServerTest {
                 new RecordingWatcher("bystander"))) {
             zk.create("/big", new byte[500_000], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             try (Socket s = connect()) {
-                ByteBuffer connect = ByteBuffer.allocate(4 + 4 + 8 + 4 + 8 + 4 + 16);
-                connect.putInt(connect.capacity() - 4).putInt(0).putLong(0).putInt(30_000).putLong(0).putInt(16)
-                        .put(new byte[16]);
-                s.getOutputStream().write(connect.array());
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                in.readFully(new byte[in.readInt()]);
+                handshake(s);
                 // 200 getData of 500 kB each, and not a byte read: 100 MB the server must not hold.
                 byte[] path = "/big".getBytes(StandardCharsets.US_ASCII);
                 ByteBuffer requests = ByteBuffer.allocate(200 * (4 + 8 + 4 + path.length + 1));
@@ -141,6 +147,12 @@ class ZkServerTest {
                     InputStream in = s.getInputStream();
                     assertEquals(-1, in.read(), "the server closes a connection that breaks the protocol");
                 }
+            }
+            try (Socket s = connect()) {
+                DataInputStream in = handshake(s);
+                // A request header with an opcode no ZooKeeper has: xid 1, type 999, no body.
+                s.getOutputStream().write(ByteBuffer.allocate(12).putInt(8).putInt(1).putInt(999).array());
+                assertEquals(-1, in.read(), "the server closes a connection that sends an unknown opcode");
             }
             assertNotNull(zk.exists("/bystander", false), "the well-behaved session goes on");
         }
