@@ -199,7 +199,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             return closing();
         }
         // Backpressure: a client with too many requests in flight is not read until they drain.
-        if (slots.size() >= MAX_OUTSTANDING) {
+        if (slots.size() + early.size() >= MAX_OUTSTANDING) {
             heldAck = in.ack();
             stats.reading(false);
         } else {
@@ -236,11 +236,21 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         stats.packetReceived();
         stats.reading(false);
         var blocking = getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-        getContext().pipeToSelf(frontEnd.report(word, gateway, blocking), (report, error) -> error != null
-                ? new Answered("Paddock could not answer " + word + ": " + error.getMessage() + "\n",
-                        FourLetterWords.Effect.NONE)
-                : new Answered(FourLetterWords.answer(word, frontEnd.whitelist(), report),
-                        FourLetterWords.effect(word, frontEnd.whitelist(), report)));
+        getContext().pipeToSelf(frontEnd.report(word, gateway, blocking), (report, error) -> answer(word, report, error));
+    }
+
+    private Answered answer(String word, FourLetterReport report, Throwable error) {
+        if (error == null) {
+            try {
+                return new Answered(FourLetterWords.answer(word, frontEnd.whitelist(), report),
+                        FourLetterWords.effect(word, frontEnd.whitelist(), report));
+            } catch (RuntimeException e) {
+                error = e;
+            }
+        }
+        getContext().getLog().warn("Cannot answer the four-letter word {}: {}", word, error.toString());
+        return new Answered("Paddock could not answer " + word + ": " + error.getMessage() + "\n",
+                FourLetterWords.Effect.NONE);
     }
 
     private void onPacket(ByteBuffer payload) throws ZkProtocolException {
