@@ -30,6 +30,39 @@ final class ZkAssertions {
     private ZkAssertions() {
     }
 
+    /** A test body on a fresh unique root with one client. */
+    @FunctionalInterface
+    interface OneClient {
+        void run(String root, ZooKeeper zk) throws Exception;
+    }
+
+    /** A test body on a fresh unique root with a client that watches and a second that writes. */
+    @FunctionalInterface
+    interface TwoClients {
+        void run(String root, ZooKeeper zk, ZooKeeper writer) throws Exception;
+    }
+
+    /** A client of the class's shared server of this kind; its default watcher is named for the kind. */
+    static ZooKeeper connect(SharedTargets targets, ZkTarget.Kind kind) throws Exception {
+        return targets.get(kind).connect(new RecordingWatcher(kind.name()));
+    }
+
+    /** Runs the body with a fresh root and one client, closed afterwards. */
+    static void withClient(SharedTargets targets, ZkTarget.Kind kind, OneClient body) throws Exception {
+        String root = targets.uniqueRoot();
+        try (ZooKeeper zk = connect(targets, kind)) {
+            body.run(root, zk);
+        }
+    }
+
+    /** Runs the body with a fresh root and two clients (zk, writer), both closed afterwards. */
+    static void withClients(SharedTargets targets, ZkTarget.Kind kind, TwoClients body) throws Exception {
+        String root = targets.uniqueRoot();
+        try (ZooKeeper zk = connect(targets, kind); ZooKeeper writer = connect(targets, kind)) {
+            body.run(root, zk, writer);
+        }
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -4,7 +4,9 @@ import static io.paddock.api.zk.ZkAssertions.DEADLINE;
 import static io.paddock.api.zk.ZkAssertions.OPEN;
 import static io.paddock.api.zk.ZkAssertions.assertCode;
 import static io.paddock.api.zk.ZkAssertions.bytes;
+import static io.paddock.api.zk.ZkAssertions.connect;
 import static io.paddock.api.zk.ZkAssertions.text;
+import static io.paddock.api.zk.ZkAssertions.withClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,12 +44,8 @@ class ZooKeeperClientAclTest {
 
     private static final String ALICE = "alice:secret";
 
-    private ZooKeeper connect(ZkTarget.Kind kind) throws Exception {
-        return TARGETS.get(kind).connect(new RecordingWatcher(kind.name()));
-    }
-
     private ZooKeeper connectAs(ZkTarget.Kind kind, String userAndPassword) throws Exception {
-        ZooKeeper zk = connect(kind);
+        ZooKeeper zk = connect(TARGETS, kind);
         zk.addAuthInfo("digest", bytes(userAndPassword));
         return zk;
     }
@@ -64,8 +62,7 @@ class ZooKeeperClientAclTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void openNodeHasWorldAnyoneAllAndSetAclRaisesAversion(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             Stat s = new Stat();
             assertEquals(OPEN, zk.getACL(root, s));
@@ -78,14 +75,14 @@ class ZooKeeperClientAclTest {
             assertEquals(ZooDefs.Ids.READ_ACL_UNSAFE, zk.getACL(root, null));
             assertCode(Code.INVALIDACL, () -> zk.setACL(root, acl(), -1));
             assertCode(Code.NONODE, () -> zk.setACL(root + "/missing", OPEN, -1));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void creatorAllAclNamesTheDigestIdentity(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
-        try (ZooKeeper alice = connectAs(kind, ALICE); ZooKeeper anon = connect(kind);
+        try (ZooKeeper alice = connectAs(kind, ALICE); ZooKeeper anon = connect(TARGETS, kind);
              ZooKeeper wrong = connectAs(kind, "alice:wrong")) {
             alice.create(root, bytes("private"), ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
             assertEquals(List.of(new ACL(Perms.ALL, new Id("digest", aliceDigest()))), alice.getACL(root, null));
@@ -108,7 +105,7 @@ class ZooKeeperClientAclTest {
     @EnumSource(ZkTarget.Kind.class)
     void authAclsNeedAnAuthenticatedIdentity(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
-        try (ZooKeeper anon = connect(kind)) {
+        try (ZooKeeper anon = connect(TARGETS, kind)) {
             // The ip identity every client has does not count: "auth" and CREATOR need a real one.
             assertCode(Code.INVALIDACL, () -> anon.create(root, null, ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT));
             assertCode(Code.INVALIDACL, () -> anon.create(root, null, acl(new ACL(Perms.ALL, new Id("auth", ""))),
@@ -120,8 +117,7 @@ class ZooKeeperClientAclTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void malformedAclsAreInvalid(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             for (Id id : List.of(new Id("foo", "bar"), new Id("digest", "nocolon"), new Id("ip", "not-an-ip"))) {
                 assertCode(Code.INVALIDACL, () -> zk.create(root, null, acl(new ACL(Perms.ALL, id)),
                         CreateMode.PERSISTENT));
@@ -129,14 +125,13 @@ class ZooKeeperClientAclTest {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             assertCode(Code.INVALIDACL, () -> zk.setACL(root, acl(new ACL(Perms.ALL, new Id("foo", "bar"))), -1));
             assertEquals(OPEN, zk.getACL(root, null));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void aclListsAreDeduplicatedAndKeepTheirPerms(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             ACL all = new ACL(Perms.ALL, ZooDefs.Ids.ANYONE_ID_UNSAFE);
             zk.create(root, null, acl(all, all), CreateMode.PERSISTENT);
             assertEquals(List.of(all), zk.getACL(root, null));
@@ -145,14 +140,13 @@ class ZooKeeperClientAclTest {
             assertEquals(List.of(new ACL(63, ZooDefs.Ids.ANYONE_ID_UNSAFE)), zk.getACL(root + "/wide", null));
             zk.create(root + "/none", null, acl(new ACL(0, ZooDefs.Ids.ANYONE_ID_UNSAFE)), CreateMode.PERSISTENT);
             assertCode(Code.NOAUTH, () -> zk.getData(root + "/none", false, null));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void eachOperationNeedsItsPermission(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             String ro = root + "/ro";
             zk.create(ro, bytes("r"), ZooDefs.Ids.READ_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -178,14 +172,13 @@ class ZooKeeperClientAclTest {
             assertEquals(List.of(new ACL(Perms.ADMIN, ZooDefs.Ids.ANYONE_ID_UNSAFE)), zk.getACL(admin, null));
             zk.setACL(admin, OPEN, -1);
             assertEquals(OPEN, zk.getACL(admin, null));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void ipAclsMatchTheClientsAddress(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/local", bytes("l"), acl(new ACL(Perms.ALL, new Id("ip", "127.0.0.1"))),
                     CreateMode.PERSISTENT);
@@ -195,7 +188,7 @@ class ZooKeeperClientAclTest {
             assertEquals("n", text(zk.getData(root + "/net", false, null)));
             zk.create(root + "/far", null, acl(new ACL(Perms.ALL, new Id("ip", "10.0.0.0/8"))), CreateMode.PERSISTENT);
             assertCode(Code.NOAUTH, () -> zk.getData(root + "/far", false, null));
-        }
+        });
     }
 
     @ParameterizedTest
@@ -224,7 +217,7 @@ class ZooKeeperClientAclTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void whoAmIListsTheIpThenAddedIdentities(ZkTarget.Kind kind) throws Exception {
-        try (ZooKeeper zk = connect(kind)) {
+        try (ZooKeeper zk = connect(TARGETS, kind)) {
             assertEquals(List.of(new ClientInfo("ip", "127.0.0.1")), zk.whoAmI());
             zk.addAuthInfo("digest", bytes(ALICE));
             // whoAmI names a digest identity by its user alone; the order is the server's.

@@ -3,7 +3,9 @@ package io.paddock.api.zk;
 import static io.paddock.api.zk.ZkAssertions.OPEN;
 import static io.paddock.api.zk.ZkAssertions.assertFreshStat;
 import static io.paddock.api.zk.ZkAssertions.bytes;
+import static io.paddock.api.zk.ZkAssertions.connect;
 import static io.paddock.api.zk.ZkAssertions.text;
+import static io.paddock.api.zk.ZkAssertions.withClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,10 +38,6 @@ class ZooKeeperClientMultiTest {
     @RegisterExtension
     static final SharedTargets TARGETS = new SharedTargets();
 
-    private ZooKeeper connect(ZkTarget.Kind kind) throws Exception {
-        return TARGETS.get(kind).connect(new RecordingWatcher(kind.name()));
-    }
-
     /** Each result as "Type" or "Error:CODE", for comparing whole result lists. */
     private static List<String> shapes(List<OpResult> results) {
         List<String> out = new ArrayList<>();
@@ -52,8 +50,7 @@ class ZooKeeperClientMultiTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void multiAppliesEveryOpAndReportsEach(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             List<OpResult> results = zk.multi(List.of(
                     Op.create(root + "/a", bytes("x"), OPEN, CreateMode.PERSISTENT),
@@ -86,14 +83,13 @@ class ZooKeeperClientMultiTest {
             assertEquals("yy", text(zk.getData(root + "/a", false, null)));
             assertEquals(Set.of("a", "s-0000000001", "c", "t"), Set.copyOf(zk.getChildren(root, false)));
             assertEquals(List.of(), zk.multi(List.of()));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void failedMultiAppliesNothingAndReportsEachOp(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/a", bytes("keep"), OPEN, CreateMode.PERSISTENT);
             Stat before = zk.exists(root, false);
@@ -122,14 +118,13 @@ class ZooKeeperClientMultiTest {
                     Op.create(root + "/k", null, new ArrayList<>(), CreateMode.PERSISTENT))));
             assertEquals(List.of("Error:INVALIDACL"), shapes(acl.getResults()));
             assertEquals(List.of("a"), zk.getChildren(root, false));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void opsInAMultiSeeTheEarlierOpsOfTheSameMulti(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             List<OpResult> results = zk.multi(List.of(
                     Op.create(root, null, OPEN, CreateMode.PERSISTENT),
                     Op.create(root + "/a", null, OPEN, CreateMode.PERSISTENT),
@@ -146,14 +141,13 @@ class ZooKeeperClientMultiTest {
             KeeperException e = assertThrows(KeeperException.class,
                     () -> zk.multi(List.of(Op.check(root + "/a", -1))));
             assertEquals(Code.NONODE, e.code());
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void multiNeedsEachOpsPermission(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/ro", null, ZooDefs.Ids.READ_ACL_UNSAFE, CreateMode.PERSISTENT);
             KeeperException e = assertThrows(KeeperException.class, () -> zk.multi(List.of(
@@ -162,14 +156,13 @@ class ZooKeeperClientMultiTest {
             assertEquals(Code.NOAUTH, e.code());
             assertEquals(List.of("Error:OK", "Error:NOAUTH"), shapes(e.getResults()));
             assertNull(zk.exists(root + "/z", false));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void multiReadAnswersEachOpOnItsOwn(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, bytes("r"), OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/a", bytes("aa"), OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/b", null, OPEN, CreateMode.PERSISTENT);
@@ -194,16 +187,16 @@ class ZooKeeperClientMultiTest {
                     Set.copyOf(((OpResult.GetChildrenResult) results.get(1)).getChildren()));
             assertEquals(List.of(), ((OpResult.GetChildrenResult) results.get(3)).getChildren());
             assertEquals("r", text(assertInstanceOf(OpResult.GetDataResult.class, results.get(5)).getData()));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void multiCreatesEphemeralsOwnedByTheSession(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
-        try (ZooKeeper other = connect(kind)) {
+        try (ZooKeeper other = connect(TARGETS, kind)) {
             other.create(root, null, OPEN, CreateMode.PERSISTENT);
-            ZooKeeper zk = connect(kind);
+            ZooKeeper zk = connect(TARGETS, kind);
             zk.multi(List.of(
                     Op.create(root + "/e", null, OPEN, CreateMode.EPHEMERAL),
                     Op.create(root + "/q-", null, OPEN, CreateMode.EPHEMERAL_SEQUENTIAL)));

@@ -6,6 +6,7 @@ import static io.paddock.api.zk.ZkAssertions.assertCode;
 import static io.paddock.api.zk.ZkAssertions.assertEvent;
 import static io.paddock.api.zk.ZkAssertions.awaitGone;
 import static io.paddock.api.zk.ZkAssertions.bytes;
+import static io.paddock.api.zk.ZkAssertions.connect;
 import static io.paddock.api.zk.ZkAssertions.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,8 +49,21 @@ class ZooKeeperClientSessionTest {
     @RegisterExtension
     static final SharedTargets TARGETS = new SharedTargets(TICK_MS);
 
-    private ZooKeeper connect(ZkTarget.Kind kind) throws Exception {
-        return TARGETS.get(kind).connect(new RecordingWatcher(kind.name()));
+    /** A test body with a writer on the server and a client behind a proxy, its state events in {@code state}. */
+    @FunctionalInterface
+    private interface ProxiedClient {
+        void run(String root, TcpProxy proxy, ZooKeeper writer, ZooKeeper zk, RecordingWatcher state)
+                throws Exception;
+    }
+
+    private static void withProxiedClient(ZkTarget.Kind kind, ProxiedClient body) throws Exception {
+        String root = TARGETS.uniqueRoot();
+        ZkTarget t = TARGETS.get(kind);
+        RecordingWatcher state = new RecordingWatcher("state");
+        try (TcpProxy proxy = new TcpProxy(t.address()); ZooKeeper writer = connect(TARGETS, kind);
+             ZooKeeper zk = ZkTarget.connect(proxy.connectString(), t.maxSessionTimeoutMs(), state)) {
+            body.run(root, proxy, writer, zk, state);
+        }
     }
 
     @ParameterizedTest
@@ -72,7 +86,7 @@ class ZooKeeperClientSessionTest {
         String root = TARGETS.uniqueRoot();
         ZkTarget t = TARGETS.get(kind);
         RecordingWatcher firstEvents = new RecordingWatcher("first");
-        try (ZooKeeper observer = connect(kind); ZooKeeper first = t.connect(SHORT_SESSION_MS, firstEvents)) {
+        try (ZooKeeper observer = connect(TARGETS, kind); ZooKeeper first = t.connect(SHORT_SESSION_MS, firstEvents)) {
             observer.create(root, null, OPEN, CreateMode.PERSISTENT);
             first.create(root + "/e1", null, OPEN, CreateMode.EPHEMERAL);
             RecordingWatcher secondEvents = new RecordingWatcher("second");
@@ -98,7 +112,7 @@ class ZooKeeperClientSessionTest {
     void aWrongPasswordIsRefusedAsExpiredAndLeavesTheSessionAlone(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
         ZkTarget t = TARGETS.get(kind);
-        try (ZooKeeper owner = connect(kind); ZooKeeper observer = connect(kind)) {
+        try (ZooKeeper owner = connect(TARGETS, kind); ZooKeeper observer = connect(TARGETS, kind)) {
             owner.create(root, null, OPEN, CreateMode.EPHEMERAL);
             byte[] wrong = owner.getSessionPasswd().clone();
             wrong[0] ^= 1;
@@ -124,7 +138,7 @@ class ZooKeeperClientSessionTest {
         ZkTarget t = TARGETS.get(kind);
         long sessionId;
         byte[] password;
-        try (ZooKeeper zk = connect(kind)) {
+        try (ZooKeeper zk = connect(TARGETS, kind)) {
             sessionId = zk.getSessionId();
             password = zk.getSessionPasswd();
         }
@@ -141,7 +155,7 @@ class ZooKeeperClientSessionTest {
         String root = TARGETS.uniqueRoot();
         ZkTarget t = TARGETS.get(kind);
         RecordingWatcher clientEvents = new RecordingWatcher("cut off");
-        try (TcpProxy proxy = new TcpProxy(t.address()); ZooKeeper observer = connect(kind);
+        try (TcpProxy proxy = new TcpProxy(t.address()); ZooKeeper observer = connect(TARGETS, kind);
              ZooKeeper client = ZkTarget.connect(proxy.connectString(), SHORT_SESSION_MS, clientEvents)) {
             observer.create(root, null, OPEN, CreateMode.PERSISTENT);
             client.create(root + "/e", null, OPEN, CreateMode.EPHEMERAL);
@@ -173,11 +187,7 @@ class ZooKeeperClientSessionTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void watchesAreReArmedAfterAConnectionDrop(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        ZkTarget t = TARGETS.get(kind);
-        RecordingWatcher state = new RecordingWatcher("state");
-        try (TcpProxy proxy = new TcpProxy(t.address()); ZooKeeper writer = connect(kind);
-             ZooKeeper zk = ZkTarget.connect(proxy.connectString(), t.maxSessionTimeoutMs(), state)) {
+        withProxiedClient(kind, (root, proxy, writer, zk, state) -> {
             writer.create(root, bytes("0"), OPEN, CreateMode.PERSISTENT);
             RecordingWatcher data = new RecordingWatcher("data");
             RecordingWatcher recursive = new RecordingWatcher("recursive");
@@ -193,17 +203,13 @@ class ZooKeeperClientSessionTest {
             assertEvent(EventType.NodeDataChanged, root, recursive.nextNode(DEADLINE));
             writer.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
             assertEvent(EventType.NodeCreated, root + "/c", recursive.nextNode(DEADLINE));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void changesMissedWhileDisconnectedFireOnReconnect(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        ZkTarget t = TARGETS.get(kind);
-        RecordingWatcher state = new RecordingWatcher("state");
-        try (TcpProxy proxy = new TcpProxy(t.address()); ZooKeeper writer = connect(kind);
-             ZooKeeper zk = ZkTarget.connect(proxy.connectString(), t.maxSessionTimeoutMs(), state)) {
+        withProxiedClient(kind, (root, proxy, writer, zk, state) -> {
             writer.create(root, bytes("0"), OPEN, CreateMode.PERSISTENT);
             writer.create(root + "/doomed", null, OPEN, CreateMode.PERSISTENT);
             writer.create(root + "/quiet", null, OPEN, CreateMode.PERSISTENT);
@@ -234,7 +240,7 @@ class ZooKeeperClientSessionTest {
             quiet.expectNoNodeEvent(ZkAssertions.QUIET);
             writer.setData(root + "/quiet", bytes("now"), -1);
             assertEvent(EventType.NodeDataChanged, root + "/quiet", quiet.nextNode(DEADLINE));
-        }
+        });
     }
 
     @ParameterizedTest

@@ -6,7 +6,9 @@ import static io.paddock.api.zk.ZkAssertions.assertFreshStat;
 import static io.paddock.api.zk.ZkAssertions.assertSameStat;
 import static io.paddock.api.zk.ZkAssertions.awaitGone;
 import static io.paddock.api.zk.ZkAssertions.bytes;
+import static io.paddock.api.zk.ZkAssertions.connect;
 import static io.paddock.api.zk.ZkAssertions.text;
+import static io.paddock.api.zk.ZkAssertions.withClient;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -63,15 +65,10 @@ class ZooKeeperClientTest {
     @RegisterExtension
     static final SharedTargets TARGETS = new SharedTargets();
 
-    private ZooKeeper connect(ZkTarget.Kind kind) throws Exception {
-        return TARGETS.get(kind).connect(new RecordingWatcher(kind.name()));
-    }
-
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void createReturnsThePathAndFillsAFreshStat(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             Stat created = new Stat();
             assertEquals(root, zk.create(root, bytes("abc"), OPEN, CreateMode.PERSISTENT, created));
             assertFreshStat(created, 3, 0);
@@ -85,14 +82,13 @@ class ZooKeeperClientTest {
             Stat plain = zk.exists(root + "/plain", false);
             assertFreshStat(plain, 0, 0);
             assertTrue(plain.getCzxid() > created.getCzxid(), "zxids grow");
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void createOfAChildUpdatesTheParentsChildStat(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             Stat parentBefore = new Stat();
             zk.create(root, null, OPEN, CreateMode.PERSISTENT, parentBefore);
             Stat child = new Stat();
@@ -108,14 +104,13 @@ class ZooKeeperClientTest {
             assertEquals(2, afterDelete.getCversion());
             assertEquals(0, afterDelete.getNumChildren());
             assertTrue(afterDelete.getPzxid() > child.getCzxid(), "a delete moves pzxid too");
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void sequentialSuffixCountsTheParentsCreatesNotItsDeletes(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/a", null, OPEN, CreateMode.PERSISTENT);
             zk.delete(root + "/a", -1);
@@ -136,16 +131,16 @@ class ZooKeeperClientTest {
             assertEquals(root + "/s-0000000005", zk.create(root + "/s-", null, OPEN, CreateMode.PERSISTENT_SEQUENTIAL));
             assertEquals(Set.of("s-0000000005", "0000000003", "e-0000000004"), Set.copyOf(zk.getChildren(root, false)));
             assertEquals(9, zk.exists(root, false).getCversion(), "6 creates and 3 deletes");
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void ephemeralNodeBelongsToItsSessionAndGoesWithIt(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
-        try (ZooKeeper other = connect(kind)) {
+        try (ZooKeeper other = connect(TARGETS, kind)) {
             other.create(root, null, OPEN, CreateMode.PERSISTENT);
-            ZooKeeper owner = connect(kind);
+            ZooKeeper owner = connect(TARGETS, kind);
             Stat s = new Stat();
             owner.create(root + "/e", bytes("x"), OPEN, CreateMode.EPHEMERAL, s);
             assertFreshStat(s, 1, owner.getSessionId());
@@ -162,8 +157,7 @@ class ZooKeeperClientTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void ephemeralNodesCannotHaveChildren(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/e", null, OPEN, CreateMode.EPHEMERAL);
             assertCode(Code.NOCHILDRENFOREPHEMERALS,
@@ -171,14 +165,13 @@ class ZooKeeperClientTest {
             assertCode(Code.NOCHILDRENFOREPHEMERALS,
                     () -> zk.create(root + "/e/c", null, OPEN, CreateMode.EPHEMERAL_SEQUENTIAL));
             assertEquals(0, zk.exists(root + "/e", false).getCversion());
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void containerIsRemovedOnceItsLastChildIsGone(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             Stat s = new Stat();
             zk.create(root, null, OPEN, CreateMode.CONTAINER, s);
             // ZooKeeper marks a container inside with a special ephemeralOwner, but shows clients 0.
@@ -187,26 +180,24 @@ class ZooKeeperClientTest {
             zk.create(root + "/child", null, OPEN, CreateMode.PERSISTENT);
             zk.delete(root + "/child", -1);
             awaitGone(zk, root);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void containerThatNeverHadChildrenStays(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.CONTAINER);
             // Absence check: a few container-check intervals pass without removing it.
             Thread.sleep(3 * ZkTarget.CONTAINER_CHECK_MS);
             assertNotNull(zk.exists(root, false));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void ttlNodeIsRemovedOnceUnchangedForItsTtl(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             Stat s = new Stat();
             zk.create(root, bytes("t"), OPEN, CreateMode.PERSISTENT_WITH_TTL, s, 200);
             // ZooKeeper keeps the ttl in the ephemeralOwner field inside, but shows clients 0.
@@ -216,21 +207,20 @@ class ZooKeeperClientTest {
             assertTrue(seq.matches("\\Q" + root + "\\E-s-\\d{10}"), seq);
             awaitGone(zk, root);
             awaitGone(zk, seq);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void ttlNodeWithAChildStays(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT_WITH_TTL, new Stat(), 100);
             zk.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
             Thread.sleep(3 * ZkTarget.CONTAINER_CHECK_MS); // absence check: the TTL passes, the node stays
             assertNotNull(zk.exists(root, false));
             zk.delete(root + "/c", -1);
             awaitGone(zk, root);
-        }
+        });
     }
 
     @ParameterizedTest
@@ -264,8 +254,7 @@ class ZooKeeperClientTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void createErrors(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             assertCode(Code.NONODE, () -> zk.create(root + "/a", null, OPEN, CreateMode.PERSISTENT));
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             assertCode(Code.NODEEXISTS, () -> zk.create(root, null, OPEN, CreateMode.PERSISTENT));
@@ -275,7 +264,7 @@ class ZooKeeperClientTest {
             assertCode(Code.INVALIDACL, () -> zk.create(root + "/a", null, List.of(), CreateMode.PERSISTENT));
             // A failed create leaves the parent's counter alone.
             assertEquals(0, zk.exists(root, false).getCversion());
-        }
+        });
     }
 
     @ParameterizedTest
@@ -328,7 +317,7 @@ class ZooKeeperClientTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void systemNodesExistAndCannotBeRemoved(ZkTarget.Kind kind) throws Exception {
-        try (ZooKeeper zk = connect(kind)) {
+        try (ZooKeeper zk = connect(TARGETS, kind)) {
             assertTrue(zk.getChildren("/", false).contains("zookeeper"));
             assertEquals(Set.of("config", "quota"), Set.copyOf(zk.getChildren("/zookeeper", false)));
             assertCode(Code.BADARGUMENTS, () -> zk.delete("/zookeeper", -1));
@@ -351,8 +340,7 @@ class ZooKeeperClientTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void deleteChecksVersionChildrenAndExistence(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             assertCode(Code.NONODE, () -> zk.delete(root, -1));
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
@@ -364,14 +352,13 @@ class ZooKeeperClientTest {
             assertCode(Code.NONODE, () -> zk.delete(root + "/c", 1));
             zk.delete(root, 0);
             assertNull(zk.exists(root, false));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void setDataRaisesTheVersionAndMzxid(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             assertCode(Code.NONODE, () -> zk.setData(root, bytes("x"), -1));
             Stat created = new Stat();
             zk.create(root, bytes("one"), OPEN, CreateMode.PERSISTENT, created);
@@ -394,20 +381,19 @@ class ZooKeeperClientTest {
             assertSameStat(s2, read);
             // Versions are checked, not just counted: the same data again is still a new version.
             assertEquals(3, zk.setData(root, null, 2).getVersion());
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void existsAndGetDataOnMissingNodes(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             assertNull(zk.exists(root, false));
             assertCode(Code.NONODE, () -> zk.getData(root, false, null));
             assertCode(Code.NONODE, () -> zk.getChildren(root, false));
             assertCode(Code.NONODE, () -> zk.getChildren(root, false, new Stat()));
             assertCode(Code.NONODE, () -> zk.getACL(root, new Stat()));
-        }
+        });
     }
 
     @ParameterizedTest
@@ -418,7 +404,7 @@ class ZooKeeperClientTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i * 31);
         }
-        try (ZooKeeper zk = connect(kind)) {
+        try (ZooKeeper zk = connect(TARGETS, kind)) {
             zk.create(root, data, OPEN, CreateMode.PERSISTENT);
             Stat s = new Stat();
             assertArrayEquals(data, zk.getData(root, false, s));
@@ -429,8 +415,7 @@ class ZooKeeperClientTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void getChildrenListsNamesAndFillsTheParentsStat(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, bytes("p"), OPEN, CreateMode.PERSISTENT);
             assertEquals(List.of(), zk.getChildren(root, false));
             Stat last = new Stat();
@@ -447,14 +432,13 @@ class ZooKeeperClientTest {
             assertEquals(last.getCzxid(), s.getPzxid());
             assertEquals(1, s.getDataLength());
             assertSameStat(zk.exists(root, false), s);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void getAllChildrenNumberCountsEveryDescendant(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             assertEquals(0, zk.getAllChildrenNumber(root));
             for (String p : List.of("/a", "/a/b", "/a/b/c", "/d", "/a/e")) {
@@ -464,14 +448,14 @@ class ZooKeeperClientTest {
             assertEquals(3, zk.getAllChildrenNumber(root + "/a"));
             assertEquals(0, zk.getAllChildrenNumber(root + "/d"));
             assertCode(Code.NONODE, () -> zk.getAllChildrenNumber(root + "/missing"));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void getEphemeralsListsThisSessionsEphemeralsUnderAPrefix(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper other = connect(kind)) {
+        try (ZooKeeper zk = connect(TARGETS, kind); ZooKeeper other = connect(TARGETS, kind)) {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/x", null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/e1", null, OPEN, CreateMode.EPHEMERAL);
@@ -489,21 +473,19 @@ class ZooKeeperClientTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void syncAnswersWithThePath(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.sync(root);
             CompletableFuture<String> done = new CompletableFuture<>();
             zk.sync(root, (rc, path, ctx) -> done.complete(Code.get(rc) + " " + path + " " + ctx), "ctx");
             assertEquals("OK " + root + " ctx", done.get(ZkAssertions.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void asyncCallsAnswerInTheOrderSent(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind)) {
+        withClient(TARGETS, kind, (root, zk) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             List<String> answers = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<Void> last = new CompletableFuture<>();
@@ -519,13 +501,13 @@ class ZooKeeperClientTest {
                 assertEquals(i + ":OK:" + (i + 1), answers.get(2 * i));
                 assertEquals(i + ":read:" + i, answers.get(2 * i + 1), "a read sees the write sent before it");
             }
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void sessionIdsAreDistinctAndStandaloneOnesStartWithByteOne(ZkTarget.Kind kind) throws Exception {
-        try (ZooKeeper a = connect(kind); ZooKeeper b = connect(kind)) {
+        try (ZooKeeper a = connect(TARGETS, kind); ZooKeeper b = connect(TARGETS, kind)) {
             assertNotEquals(a.getSessionId(), b.getSessionId());
             // The high byte is the server id that made the session; a standalone ZooKeeper's
             // session tracker uses 1 (ZooKeeperServer.createSessionTrackerServerId).

@@ -7,7 +7,9 @@ import static io.paddock.api.zk.ZkAssertions.QUIET;
 import static io.paddock.api.zk.ZkAssertions.assertCode;
 import static io.paddock.api.zk.ZkAssertions.assertEvent;
 import static io.paddock.api.zk.ZkAssertions.bytes;
+import static io.paddock.api.zk.ZkAssertions.connect;
 import static io.paddock.api.zk.ZkAssertions.text;
+import static io.paddock.api.zk.ZkAssertions.withClients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,15 +42,10 @@ class ZooKeeperClientWatchesTest {
     @RegisterExtension
     static final SharedTargets TARGETS = new SharedTargets();
 
-    private ZooKeeper connect(ZkTarget.Kind kind) throws Exception {
-        return TARGETS.get(kind).connect(new RecordingWatcher(kind.name()));
-    }
-
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void dataWatchFiresOnceOnTheNextChange(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             zk.create(root, bytes("0"), OPEN, CreateMode.PERSISTENT);
             RecordingWatcher w = new RecordingWatcher("data");
             zk.getData(root, w, null);
@@ -60,14 +57,13 @@ class ZooKeeperClientWatchesTest {
             zk.getData(root, w, null);
             writer.delete(root, -1);
             assertEvent(EventType.NodeDeleted, root, w.next(DEADLINE));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void existsWatchOnAMissingNodeFiresWhenItIsCreated(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             RecordingWatcher w = new RecordingWatcher("exists");
             assertNull(zk.exists(root, w));
             writer.create(root, null, OPEN, CreateMode.PERSISTENT);
@@ -81,14 +77,13 @@ class ZooKeeperClientWatchesTest {
             zk.exists(root, w);
             writer.delete(root, -1);
             assertEvent(EventType.NodeDeleted, root, w.next(DEADLINE));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void childWatchFiresOnChildCreateAndDeleteButNotOnData(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             writer.create(root + "/a", null, OPEN, CreateMode.PERSISTENT);
             RecordingWatcher w = new RecordingWatcher("children");
@@ -106,15 +101,14 @@ class ZooKeeperClientWatchesTest {
             assertEvent(EventType.NodeChildrenChanged, root, w.next(DEADLINE));
             writer.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
             w.expectNone(QUIET);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void deleteFiresTheNodesWatchesAndItsParentsChildWatch(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        String node = root + "/n";
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
+            String node = root + "/n";
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(node, null, OPEN, CreateMode.PERSISTENT);
             RecordingWatcher data = new RecordingWatcher("data");
@@ -127,7 +121,7 @@ class ZooKeeperClientWatchesTest {
             assertEvent(EventType.NodeDeleted, node, data.next(DEADLINE));
             assertEvent(EventType.NodeDeleted, node, children.next(DEADLINE));
             assertEvent(EventType.NodeChildrenChanged, root, parent.next(DEADLINE));
-        }
+        });
     }
 
     @ParameterizedTest
@@ -135,7 +129,7 @@ class ZooKeeperClientWatchesTest {
     void oneWatcherOnDataAndChildrenHearsADeleteOnce(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
         RecordingWatcher w = new RecordingWatcher("default");
-        try (ZooKeeper zk = TARGETS.get(kind).connect(w); ZooKeeper writer = connect(kind)) {
+        try (ZooKeeper zk = TARGETS.get(kind).connect(w); ZooKeeper writer = connect(TARGETS, kind)) {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.getData(root, true, null);
             zk.getChildren(root, true);
@@ -162,8 +156,7 @@ class ZooKeeperClientWatchesTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void watchEventArrivesBeforeAnyReadThatShowsTheChange(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             zk.create(root, bytes("old"), OPEN, CreateMode.PERSISTENT);
             // Watch events and async callbacks run on the client's one event thread in the order
             // the server's messages came: one log shows the order the server sent them in.
@@ -184,7 +177,7 @@ class ZooKeeperClientWatchesTest {
             int event = log.indexOf("event NodeDataChanged");
             int firstNew = log.indexOf("read new");
             assertTrue(event >= 0 && event < firstNew, "event before the read that shows the change: " + log);
-        }
+        });
     }
 
     @ParameterizedTest
@@ -192,7 +185,7 @@ class ZooKeeperClientWatchesTest {
     void eventsFollowTheOrderOfTheChanges(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
         RecordingWatcher w = new RecordingWatcher("default");
-        try (ZooKeeper zk = TARGETS.get(kind).connect(w); ZooKeeper writer = connect(kind)) {
+        try (ZooKeeper zk = TARGETS.get(kind).connect(w); ZooKeeper writer = connect(TARGETS, kind)) {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/b", null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
@@ -217,7 +210,7 @@ class ZooKeeperClientWatchesTest {
     void multiFiresWatchesInTheOrderOfItsOps(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
         RecordingWatcher w = new RecordingWatcher("default");
-        try (ZooKeeper zk = TARGETS.get(kind).connect(w); ZooKeeper writer = connect(kind)) {
+        try (ZooKeeper zk = TARGETS.get(kind).connect(w); ZooKeeper writer = connect(TARGETS, kind)) {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/b", null, OPEN, CreateMode.PERSISTENT);
             zk.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
@@ -238,9 +231,9 @@ class ZooKeeperClientWatchesTest {
     @EnumSource(ZkTarget.Kind.class)
     void closingASessionFiresWatchesOnItsEphemerals(ZkTarget.Kind kind) throws Exception {
         String root = TARGETS.uniqueRoot();
-        try (ZooKeeper watcher = connect(kind)) {
+        try (ZooKeeper watcher = connect(TARGETS, kind)) {
             watcher.create(root, null, OPEN, CreateMode.PERSISTENT);
-            ZooKeeper owner = connect(kind);
+            ZooKeeper owner = connect(TARGETS, kind);
             owner.create(root + "/e", null, OPEN, CreateMode.EPHEMERAL);
             RecordingWatcher data = new RecordingWatcher("data");
             RecordingWatcher children = new RecordingWatcher("children");
@@ -255,8 +248,7 @@ class ZooKeeperClientWatchesTest {
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void persistentWatchKeepsFiringForTheNodeAndItsChildList(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             RecordingWatcher w = new RecordingWatcher("persistent");
             zk.addWatch(root, w, AddWatchMode.PERSISTENT);
             writer.create(root, null, OPEN, CreateMode.PERSISTENT);
@@ -278,14 +270,13 @@ class ZooKeeperClientWatchesTest {
             assertEvent(EventType.NodeDeleted, root, w.next(DEADLINE));
             writer.create(root, null, OPEN, CreateMode.PERSISTENT);
             assertEvent(EventType.NodeCreated, root, w.next(DEADLINE));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void recursiveWatchCoversTheSubtreeWithoutChildEvents(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             writer.create(root, null, OPEN, CreateMode.PERSISTENT);
             RecordingWatcher w = new RecordingWatcher("recursive");
             zk.addWatch(root, w, AddWatchMode.PERSISTENT_RECURSIVE);
@@ -304,14 +295,13 @@ class ZooKeeperClientWatchesTest {
             // A sibling whose name extends the root's is not below it.
             writer.create(root + "x", null, OPEN, CreateMode.PERSISTENT);
             w.expectNone(QUIET);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void persistentAndOneShotWatchesOnOneNodeBothFire(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             writer.create(root, null, OPEN, CreateMode.PERSISTENT);
             RecordingWatcher persistent = new RecordingWatcher("persistent");
             RecordingWatcher once = new RecordingWatcher("once");
@@ -323,14 +313,13 @@ class ZooKeeperClientWatchesTest {
             writer.setData(root, bytes("2"), -1);
             assertEvent(EventType.NodeDataChanged, root, persistent.next(DEADLINE));
             once.expectNone(QUIET);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void removeWatchesRemovesOneKindOnTheServer(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             RecordingWatcher w = new RecordingWatcher("w");
             zk.getData(root, w, null);
@@ -343,14 +332,13 @@ class ZooKeeperClientWatchesTest {
             assertEvent(EventType.NodeChildrenChanged, root, w.next(DEADLINE));
             // Nothing left to remove: the client says so.
             assertCode(Code.NOWATCHER, () -> zk.removeWatches(root, w, WatcherType.Children, false));
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void removeAllWatchesRemovesEveryKind(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             RecordingWatcher data = new RecordingWatcher("data");
             RecordingWatcher children = new RecordingWatcher("children");
@@ -363,14 +351,13 @@ class ZooKeeperClientWatchesTest {
             writer.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
             data.expectNone(QUIET);
             children.expectNone(NOW);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(ZkTarget.Kind.class)
     void removeWatchesRemovesPersistentWatches(ZkTarget.Kind kind) throws Exception {
-        String root = TARGETS.uniqueRoot();
-        try (ZooKeeper zk = connect(kind); ZooKeeper writer = connect(kind)) {
+        withClients(TARGETS, kind, (root, zk, writer) -> {
             zk.create(root, null, OPEN, CreateMode.PERSISTENT);
             RecordingWatcher p = new RecordingWatcher("persistent");
             RecordingWatcher r = new RecordingWatcher("recursive");
@@ -386,6 +373,6 @@ class ZooKeeperClientWatchesTest {
             writer.create(root + "/c", null, OPEN, CreateMode.PERSISTENT);
             p.expectNone(QUIET);
             r.expectNone(NOW);
-        }
+        });
     }
 }
