@@ -735,41 +735,6 @@ public final class DataTree {
         }
     }
 
-    /**
-     * Shares one immutable list among all nodes with equal ACLs, as ZooKeeper's
-     * ReferenceCountedACLCache does: a million nodes usually carry a handful of distinct ACLs.
-     */
-    private static final class AclInterner {
-        private final HashMap<List<Acl>, Entry> cache = new HashMap<>();
-
-        private static final class Entry {
-            final List<Acl> acl;
-            int refs;
-
-            Entry(List<Acl> acl) {
-                this.acl = acl;
-            }
-        }
-
-        List<Acl> intern(List<Acl> acl) {
-            Entry e = cache.get(acl);
-            if (e == null) {
-                List<Acl> copy = List.copyOf(acl);
-                e = new Entry(copy);
-                cache.put(copy, e);
-            }
-            e.refs++;
-            return e.acl;
-        }
-
-        void release(List<Acl> acl) {
-            Entry e = cache.get(acl);
-            if (e != null && --e.refs == 0) {
-                cache.remove(acl);
-            }
-        }
-    }
-
     /** An order-sensitive 64-bit mix; not cryptographic, only stable across runs and JVMs. */
     private static final class Digest {
         private long h = 0x6a09e667f3bcc908L;
