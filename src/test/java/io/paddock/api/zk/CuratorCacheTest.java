@@ -1,11 +1,11 @@
 package io.paddock.api.zk;
 
+import static io.paddock.api.zk.CuratorClients.settingsWithEmptyData;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,12 +16,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener.Type;
-import org.apache.curator.retry.RetryNTimes;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -214,27 +212,11 @@ class CuratorCacheTest {
     }
 
     private static Heard next(BlockingQueue<Heard> heard) throws InterruptedException {
-        Heard h = heard.poll(DEADLINE_MS, TimeUnit.MILLISECONDS);
-        if (h == null) {
-            fail("the cache heard nothing within " + DEADLINE_MS + " ms");
-        }
-        return h;
+        return CuratorClients.next(heard, DEADLINE_MS, "the cache heard nothing");
     }
 
     private static CuratorFramework connect(ZkTarget target) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(target.connectString())
-                .sessionTimeoutMs(target.maxSessionTimeoutMs())
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new RetryNTimes(3, 200))
-                // Curator's default data is the local address; plain creates should hold nothing.
-                .defaultData(new byte[0])
-                .build();
-        client.start();
-        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-            client.close();
-            fail("no connection to " + target.name() + " at " + target.connectString());
-        }
+        CuratorFramework client = CuratorClients.connect(settingsWithEmptyData(target), target);
         assertTrue(client.getZookeeperClient().isConnected());
         return client;
     }

@@ -1,18 +1,17 @@
 package io.paddock.api.zk;
 
+import static io.paddock.api.zk.CuratorClients.await;
+import static io.paddock.api.zk.CuratorClients.settingsWithEmptyData;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -133,29 +132,10 @@ class CuratorContainerTtlTest {
     }
 
     private static void awaitGone(CuratorFramework c, String path) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REAP_DEADLINE_MS);
-        while (c.checkExists().forPath(path) != null) {
-            if (System.nanoTime() > deadline) {
-                fail(path + " was not removed within " + REAP_DEADLINE_MS + " ms");
-            }
-            Thread.sleep(50);
-        }
+        await("for " + path + " to be removed", REAP_DEADLINE_MS, () -> c.checkExists().forPath(path) == null);
     }
 
     private static CuratorFramework connect(ZkTarget target) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(target.connectString())
-                .sessionTimeoutMs(target.maxSessionTimeoutMs())
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new RetryNTimes(3, 200))
-                // Curator's default data is the local address; plain creates should hold nothing.
-                .defaultData(new byte[0])
-                .build();
-        client.start();
-        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-            client.close();
-            fail("no connection to " + target.name() + " at " + target.connectString());
-        }
-        return client;
+        return CuratorClients.connect(settingsWithEmptyData(target), target);
     }
 }

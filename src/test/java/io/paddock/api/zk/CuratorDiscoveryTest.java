@@ -1,8 +1,9 @@
 package io.paddock.api.zk;
 
+import static io.paddock.api.zk.CuratorClients.await;
+import static io.paddock.api.zk.CuratorClients.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,11 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.x.discovery.ServiceCache;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
@@ -140,7 +138,7 @@ class CuratorDiscoveryTest {
 
             // Closing the client ends its session; nothing unregisters the instance but the server.
             c1.close();
-            awaitCondition("w1 to disappear", () -> ids(query, "worker").equals(Set.of("w2")));
+            await("for w1 to disappear", DEADLINE_MS, () -> ids(query, "worker").equals(Set.of("w2")));
             assertEquals(null, observer.checkExists().forPath(BASE + "/worker/w1"));
         }
     }
@@ -174,20 +172,20 @@ class CuratorDiscoveryTest {
                 int before = changes.get();
                 ServiceInstance<WorkerDetails> w2 = worker("w2", 9002, new WorkerDetails("us", 5));
                 d2.registerService(w2);
-                awaitCondition("the cache to see w2", () -> payloads(cache.getInstances()).equals(Map.of(
+                await("for the cache to see w2", DEADLINE_MS, () -> payloads(cache.getInstances()).equals(Map.of(
                         "w1", new WorkerDetails("eu", 3), "w2", new WorkerDetails("us", 5))));
-                awaitCondition("cacheChanged to be called", () -> changes.get() > before);
+                await("for cacheChanged to be called", DEADLINE_MS, () -> changes.get() > before);
 
                 d2.updateService(worker("w2", 9002, new WorkerDetails("us", 8)));
-                awaitCondition("the cache to see w2's new payload", () ->
+                await("for the cache to see w2's new payload", DEADLINE_MS, () ->
                         new WorkerDetails("us", 8).equals(payloads(cache.getInstances()).get("w2")));
 
                 c1.close();
-                awaitCondition("the cache to drop w1", () ->
+                await("for the cache to drop w1", DEADLINE_MS, () ->
                         payloads(cache.getInstances()).keySet().equals(Set.of("w2")));
 
                 d2.unregisterService(w2);
-                awaitCondition("the cache to empty", () -> cache.getInstances().isEmpty());
+                await("for the cache to empty", DEADLINE_MS, () -> cache.getInstances().isEmpty());
             } finally {
                 c1.close();
             }
@@ -230,30 +228,5 @@ class CuratorDiscoveryTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    private static CuratorFramework connect(ZkTarget target) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(target.connectString())
-                .sessionTimeoutMs(target.maxSessionTimeoutMs())
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new RetryNTimes(3, 200))
-                .build();
-        client.start();
-        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-            client.close();
-            fail("no connection to " + target.name() + " at " + target.connectString());
-        }
-        return client;
     }
 }

@@ -1,5 +1,8 @@
 package io.paddock.api.zk;
 
+import static io.paddock.api.zk.CuratorClients.await;
+import static io.paddock.api.zk.CuratorClients.closeAll;
+import static io.paddock.api.zk.CuratorClients.connect;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,11 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
-import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,7 +85,7 @@ class CuratorLockTest {
         assertTrue(lock.isOwnedByCurrentThread());
         if (firstHolder.compareAndSet(null, name)) {
             // Hold until the other contender waits behind us, so re-entrancy is checked under contention.
-            awaitCondition("the other contender queues behind " + name,
+            await("until the other contender queues behind " + name, DEADLINE_MS,
                     () -> participants(lock) == 2);
         }
         // Re-entrant acquisition made no second node of ours.
@@ -168,7 +167,7 @@ class CuratorLockTest {
                 assertEquals(List.of(), lockNodes(clients.get(0), "/locks/counter"));
             } finally {
                 pool.shutdownNow();
-                clients.forEach(CuratorFramework::close);
+                closeAll(clients);
             }
         }
     }
@@ -190,7 +189,7 @@ class CuratorLockTest {
                 assertTrue(holder.acquire(DEADLINE_MS, TimeUnit.MILLISECONDS));
                 String holderNode = holder.getParticipantNodes().iterator().next();
                 Future<Boolean> acquired = pool.submit(() -> waiter.acquire(DEADLINE_MS, TimeUnit.MILLISECONDS));
-                awaitCondition("the waiter queues behind the holder", () -> participants(waiter) == 2);
+                await("until the waiter queues behind the holder", DEADLINE_MS, () -> participants(waiter) == 2);
                 assertFalse(acquired.isDone(), "the waiter must not hold the lock while the holder does");
                 holderClient.close();
                 assertTrue(acquired.get(DEADLINE_MS, TimeUnit.MILLISECONDS), "the waiter takes the lock");
@@ -222,32 +221,6 @@ class CuratorLockTest {
             return lock.getParticipantNodes().size();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A started client with small bounded retries, connected or the test fails. */
-    private static CuratorFramework connect(ZkTarget target) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(target.connectString())
-                .sessionTimeoutMs(target.maxSessionTimeoutMs())
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new RetryNTimes(3, 200))
-                .build();
-        client.start();
-        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-            client.close();
-            fail("no connection to " + target.name() + " at " + target.connectString());
-        }
-        return client;
-    }
-
-    private static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.paddock.api.zk;
 
+import static io.paddock.api.zk.CuratorClients.await;
+import static io.paddock.api.zk.CuratorClients.closeAll;
+import static io.paddock.api.zk.CuratorClients.settingsWithEmptyData;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.curator.framework.api.transaction.OperationType;
 import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
@@ -32,7 +32,6 @@ import org.apache.curator.framework.recipes.shared.SharedCountListener;
 import org.apache.curator.framework.recipes.shared.SharedCountReader;
 import org.apache.curator.framework.recipes.shared.VersionedValue;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.OpResult;
@@ -70,10 +69,10 @@ class CuratorRecipesTest {
 
                 Future<Boolean> written = pool.submit(
                         () -> writer.writeLock().acquire(DEADLINE_MS, TimeUnit.MILLISECONDS));
-                awaitCondition("the writer queues behind the readers", () -> children(w, "/rw").size() == 3);
+                await("until the writer queues behind the readers", DEADLINE_MS, () -> children(w, "/rw").size() == 3);
                 lock1.readLock().release();
                 // Still one reader: the writer's node exists, but the writer must not hold the lock.
-                awaitCondition("the first reader's node goes", () -> children(w, "/rw").size() == 2);
+                await("until the first reader's node goes", DEADLINE_MS, () -> children(w, "/rw").size() == 2);
                 assertFalse(written.isDone(), "a writer acquired while a reader held the lock");
                 lock2.readLock().release();
                 assertTrue(written.get(DEADLINE_MS, TimeUnit.MILLISECONDS), "the writer acquires once readers leave");
@@ -111,7 +110,7 @@ class CuratorRecipesTest {
                 assertNotNull(leaseA);
                 assertNotNull(leaseB);
                 Future<Lease> third = pool.submit(() -> semC.acquire(DEADLINE_MS, TimeUnit.MILLISECONDS));
-                awaitCondition("the third contender queues", () -> participants(semC) == 3);
+                await("until the third contender queues", DEADLINE_MS, () -> participants(semC) == 3);
                 assertFalse(third.isDone(), "a third lease was granted out of two");
                 semA.returnLease(leaseA);
                 Lease leaseC = third.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
@@ -143,7 +142,7 @@ class CuratorRecipesTest {
                     DistributedDoubleBarrier barrier = new DistributedDoubleBarrier(clients.get(i), "/barrier", members);
                     entered.add(pool.submit(() -> barrier.enter(DEADLINE_MS, TimeUnit.MILLISECONDS)));
                 }
-                awaitCondition("two members wait at the barrier", () -> members(probe) == members - 1);
+                await("until two members wait at the barrier", DEADLINE_MS, () -> members(probe) == members - 1);
                 for (Future<Boolean> f : entered) {
                     assertFalse(f.isDone(), "a member passed the barrier before all arrived");
                 }
@@ -155,7 +154,7 @@ class CuratorRecipesTest {
                 assertNotNull(probe.checkExists().forPath("/barrier/ready"));
             } finally {
                 pool.shutdownNow();
-                clients.forEach(CuratorFramework::close);
+                closeAll(clients);
             }
         }
     }
@@ -189,7 +188,7 @@ class CuratorRecipesTest {
             assertFalse(countB.trySetCount(seenByB, 7), "a write at a stale version is refused");
             assertEquals(5, (int) countB.getVersionedValue().getValue());
             assertTrue(countB.trySetCount(countB.getVersionedValue(), 7));
-            awaitCondition("A sees B's write", () -> countA.getCount() == 7);
+            await("until A sees B's write", DEADLINE_MS, () -> countA.getCount() == 7);
             assertEquals(7, (int) heardByB.poll(DEADLINE_MS, TimeUnit.MILLISECONDS));
         }
     }
@@ -265,29 +264,7 @@ class CuratorRecipesTest {
         }
     }
 
-    private static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     private static CuratorFramework connect(ZkTarget target) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(target.connectString())
-                .sessionTimeoutMs(target.maxSessionTimeoutMs())
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new RetryNTimes(3, 200))
-                .defaultData(new byte[0])
-                .build();
-        client.start();
-        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-            client.close();
-            fail("no connection to " + target.name() + " at " + target.connectString());
-        }
-        return client;
+        return CuratorClients.connect(settingsWithEmptyData(target), target);
     }
 }

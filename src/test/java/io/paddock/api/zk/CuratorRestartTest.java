@@ -1,11 +1,15 @@
 package io.paddock.api.zk;
 
+import static io.paddock.api.zk.CuratorClients.await;
+import static io.paddock.api.zk.CuratorClients.awaitState;
+import static io.paddock.api.zk.CuratorClients.connectionStates;
+import static io.paddock.api.zk.CuratorClients.next;
+import static io.paddock.api.zk.CuratorClients.settingsWithEmptyData;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -46,7 +49,7 @@ class CuratorRestartTest {
         try (ZkTarget target = ZkTarget.start(kind, TICK_MS);
              CuratorFramework owner = connect(target);
              CuratorFramework reader = connect(target)) {
-            BlockingQueue<ConnectionState> ownerStates = states(owner);
+            BlockingQueue<ConnectionState> ownerStates = connectionStates(owner);
             owner.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath("/app/e", "e".getBytes(UTF_8));
             long session = owner.getZookeeperClient().getZooKeeper().getSessionId();
             BlockingQueue<String> heard = new LinkedBlockingQueue<>();
@@ -61,7 +64,7 @@ class CuratorRestartTest {
                 assertEquals(List.of("created /app", "created /app/e", "initialized"), take(heard, 3));
 
                 target.restart();
-                awaitState(ownerStates, ConnectionState.RECONNECTED);
+                awaitState(ownerStates, ConnectionState.RECONNECTED, DEADLINE_MS, ConnectionState.LOST);
                 assertEquals(session, owner.getZookeeperClient().getZooKeeper().getSessionId(),
                         "the client got its session back");
                 Stat e = reader.checkExists().forPath("/app/e");
@@ -81,8 +84,8 @@ class CuratorRestartTest {
         try (ZkTarget target = ZkTarget.start(kind, TICK_MS);
              CuratorFramework holderClient = connect(target);
              CuratorFramework waiterClient = connect(target)) {
-            BlockingQueue<ConnectionState> holderStates = states(holderClient);
-            BlockingQueue<ConnectionState> waiterStates = states(waiterClient);
+            BlockingQueue<ConnectionState> holderStates = connectionStates(holderClient);
+            BlockingQueue<ConnectionState> waiterStates = connectionStates(waiterClient);
             ExecutorService holderThread = Executors.newSingleThreadExecutor();
             ExecutorService waiterThread = Executors.newSingleThreadExecutor();
             try {
@@ -92,17 +95,11 @@ class CuratorRestartTest {
                         .get(DEADLINE_MS, TimeUnit.MILLISECONDS));
                 Future<Boolean> acquired = waiterThread.submit(
                         () -> waiter.acquire(DEADLINE_MS, TimeUnit.MILLISECONDS));
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-                while (waiter.getParticipantNodes().size() < 2) {
-                    if (System.nanoTime() > deadline) {
-                        fail("the waiter never queued");
-                    }
-                    Thread.sleep(10);
-                }
+                await("for the waiter to queue", DEADLINE_MS, () -> waiter.getParticipantNodes().size() >= 2);
 
                 target.restart();
-                awaitState(holderStates, ConnectionState.RECONNECTED);
-                awaitState(waiterStates, ConnectionState.RECONNECTED);
+                awaitState(holderStates, ConnectionState.RECONNECTED, DEADLINE_MS, ConnectionState.LOST);
+                awaitState(waiterStates, ConnectionState.RECONNECTED, DEADLINE_MS, ConnectionState.LOST);
                 assertEquals(2, waiter.getParticipantNodes().size(), "both lock nodes survived");
                 assertFalse(acquired.isDone(), "the waiter took the lock while the holder held it");
 
@@ -119,57 +116,16 @@ class CuratorRestartTest {
         }
     }
 
-    private static BlockingQueue<ConnectionState> states(CuratorFramework client) {
-        BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
-        client.getConnectionStateListenable().addListener((c, state) -> states.add(state));
-        return states;
-    }
-
-    private static void awaitState(BlockingQueue<ConnectionState> states, ConnectionState wanted)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        List<ConnectionState> seen = new ArrayList<>();
-        while (true) {
-            ConnectionState s = states.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (s == null) {
-                fail("no " + wanted + " within " + DEADLINE_MS + " ms; saw " + seen);
-            }
-            seen.add(s);
-            if (s == ConnectionState.LOST) {
-                fail("the session was lost across the restart; saw " + seen);
-            }
-            if (s == wanted) {
-                return;
-            }
-        }
-    }
-
     private static List<String> take(BlockingQueue<String> heard, int n) throws InterruptedException {
         List<String> got = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String h = heard.poll(DEADLINE_MS, TimeUnit.MILLISECONDS);
-            if (h == null) {
-                fail("heard only " + got + " within " + DEADLINE_MS + " ms");
-            }
-            got.add(h);
+            got.add(next(heard, DEADLINE_MS, "heard only " + got));
         }
         return got;
     }
 
     private static CuratorFramework connect(ZkTarget target) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(target.connectString())
-                .sessionTimeoutMs(target.maxSessionTimeoutMs())
-                .connectionTimeoutMs(5_000)
-                // Enough retries to ride out a restart (the server is away for a second or two).
-                .retryPolicy(new RetryNTimes(20, 200))
-                .defaultData(new byte[0])
-                .build();
-        client.start();
-        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-            client.close();
-            fail("no connection to " + target.name() + " at " + target.connectString());
-        }
-        return client;
+        // Enough retries to ride out a restart (the server is away for a second or two).
+        return CuratorClients.connect(settingsWithEmptyData(target).retryPolicy(new RetryNTimes(20, 200)), target);
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * A TCP forwarder between a client and a server on 127.0.0.1, which a test can use to cut the
  * client's connection ({@link #dropConnections}) or to make the server unreachable for a while
  * ({@link #block} / {@link #unblock}) without touching either side: the client sees a connection
- * loss, the server sees a client that went away.
+ * loss, the server sees a client that went away. Or it can go silent ({@link #freeze} /
+ * {@link #thaw}): then neither side sees anything at all until its own timeouts run out.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +24,7 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> open = new ArrayList<>();
     private final Thread acceptor;
     private volatile boolean blocked;
+    private volatile boolean frozen;
     private volatile boolean closed;
 
     TcpProxy(InetSocketAddress upstream) throws IOException {
@@ -59,6 +61,20 @@ final class TcpProxy implements AutoCloseable {
         blocked = false;
     }
 
+    /**
+     * Goes silent until {@link #thaw}: every socket stays open but what arrives is dropped, and new
+     * connections are held open without being forwarded, so the server hears no pings and no close.
+     */
+    void freeze() {
+        frozen = true;
+    }
+
+    /** Forwards again, dropping the silent connections so that the client makes new ones. */
+    void thaw() {
+        frozen = false;
+        dropConnections();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket client;
@@ -70,6 +86,13 @@ final class TcpProxy implements AutoCloseable {
             if (blocked) {
                 closeQuietly(client);
                 continue;
+            }
+            synchronized (this) {
+                // Checked under the lock: a thaw in progress then still drops this held socket.
+                if (frozen) {
+                    open.add(client);
+                    continue;
+                }
             }
             try {
                 Socket server = new Socket(upstream.getAddress(), upstream.getPort());
@@ -90,8 +113,10 @@ final class TcpProxy implements AutoCloseable {
             byte[] buf = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    out.write(buf, 0, n);
-                    out.flush();
+                    if (!frozen) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException e) {
                 // one side went away: close both below
