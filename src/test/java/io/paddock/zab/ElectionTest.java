@@ -64,6 +64,38 @@ class ElectionTest {
     }
 
     @Test
+    void aSettleDecidesWhatWaitsForALateVoterWithoutWaitingForTheTick() {
+        PeerDriver p = new PeerDriver(1, Set.of(1L, 2L, 3L), Set.of(), 0, 0, List.of());
+        p.step(new Input.Settle());
+        assertEquals(ServerState.LOOKING, p.state(), "no quorum yet: a Settle decides nothing");
+        p.recv(3, new Notification(3, 0, 1, 0, ServerState.LOOKING));
+        assertEquals(ServerState.LOOKING, p.state(), "a quorum, but server 2 may yet answer");
+        p.step(new Input.Settle());
+        assertEquals(ServerState.FOLLOWING, p.state());
+        assertEquals(1, p.sent(3, PeerMessage.LearnerInfo.class).size());
+        // Until the leader answers, FOLLOWERINFO goes again on every Settle: the first may have
+        // reached a leader that had not decided yet.
+        p.step(new Input.Settle());
+        assertEquals(1, p.sent(3, PeerMessage.LearnerInfo.class).size());
+    }
+
+    @Test
+    void aFollowerWhoseLeaderSaysLookingJoinsTheElection() {
+        PeerDriver p = new PeerDriver(1, Set.of(1L, 2L, 3L), Set.of(), 0, 0, List.of());
+        p.tick();
+        p.recv(3, new Notification(3, 0, 1, 0, ServerState.LOOKING));
+        p.tick();
+        assertEquals(ServerState.FOLLOWING, p.state());
+        long connection = p.sent(3, PeerMessage.LearnerInfo.class).get(0).connection();
+        // Before the leader has answered, a LOOKING notification may be one it sent before it led.
+        p.recv(3, new Notification(3, 0, 1, 0, ServerState.LOOKING));
+        assertEquals(ServerState.FOLLOWING, p.state());
+        p.recv(3, new PeerMessage.LeaderInfo(connection, 1));
+        p.recv(3, new Notification(3, 0, 2, 0, ServerState.LOOKING));
+        assertEquals(ServerState.LOOKING, p.state(), "a leader that answered and then looks has stopped leading");
+    }
+
+    @Test
     void aRestartedServerFollowsAnEstablishedLeaderConfirmedByAQuorum() {
         PeerDriver p = new PeerDriver(3, Set.of(1L, 2L, 3L), Set.of(), 0, 0, List.of());
         p.tick();
