@@ -244,7 +244,11 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
     }
 
     private Behavior<Command> onClose(Close c) {
-        if (sessions.remove(c.sessionId()) == null) {
+        boolean local = sessions.remove(c.sessionId()) != null;
+        // A session opened on another server may be closed here without having been used here.
+        boolean elsewhere = peer != null && known.containsKey(c.sessionId());
+        known.remove(c.sessionId());
+        if (!local && !elsewhere) {
             c.replyTo().tell(SessionActor.expired(0, null));
             return this;
         }
@@ -254,7 +258,8 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
     }
 
     private Behavior<Command> onIsOpen(IsOpen q) {
-        q.replyTo().tell(sessions.containsKey(q.sessionId()));
+        // A session opened on another server of the ensemble is open here too (Forward continues it).
+        q.replyTo().tell(sessions.containsKey(q.sessionId()) || (peer != null && known.containsKey(q.sessionId())));
         return this;
     }
 
@@ -267,8 +272,11 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
             return this;
         }
         for (long sessionId : expiry.expire(clockMs.getAsLong())) {
+            // Out of both maps at once: a request that arrives while the close is in flight must
+            // find the session gone, not open a second actor for it beside the one stopping.
             boolean local = sessions.remove(sessionId) != null;
-            if (local || known.remove(sessionId) != null) {
+            boolean elsewhere = known.remove(sessionId) != null;
+            if (local || elsewhere) {
                 getContext().getLog().info("Expiring session 0x{}", Long.toHexString(sessionId));
                 tree.tell(new TreeActor.CloseSession(sessionId, true, getContext().getSystem().ignoreRef()));
             }

@@ -77,33 +77,53 @@ abstract class ApiDirectives extends AllDirectives {
     }
 
     /**
-     * The caller of this request. The address is the connection's remote address, not
-     * X-Forwarded-For as akka-http's extractClientIP prefers: a header any client can write must
-     * not satisfy an ip ACL.
+     * The caller of this request, once {@link #serving} lets it through. The address is the
+     * connection's remote address, not X-Forwarded-For as akka-http's extractClientIP prefers: a
+     * header any client can write must not satisfy an ip ACL.
      */
     Route caller(Function<Caller, Route> inner) {
-        return optionalHeaderValueByName(SESSION_HEADER, header -> {
+        return serving(() -> optionalHeaderValueByName(SESSION_HEADER, header -> {
             long sessionId = header.map(h -> HexIds.parseSessionId(h, "the " + SESSION_HEADER + " header"))
                     .orElse(ServerGateway.NO_SESSION);
-            return optionalHeaderValueByName(ZXID_HEADER, seen -> {
-                if (seen.isPresent()) {
-                    refuseIfBehind(HexIds.parse(seen.get(), "the " + ZXID_HEADER + " header"));
-                }
-                return optionalAttribute(AttributeKeys.remoteAddress,
-                        remote -> inner.apply(new Caller(sessionId, remote.map(ApiDirectives::address).orElse(""))));
-            });
+            return clientAddress(address -> inner.apply(new Caller(sessionId, address)));
+        }));
+    }
+
+    /** The client's IP address (see {@link #caller}), "" when the connection does not say. */
+    Route clientAddress(Function<String, Route> inner) {
+        return optionalAttribute(AttributeKeys.remoteAddress,
+                remote -> inner.apply(remote.map(ApiDirectives::address).orElse("")));
+    }
+
+    /**
+     * Lets a request through only when this server can serve this client now: it serves clients
+     * at all ({@link ServerGateway#serving()}: in an ensemble, only in sync with a leader), and it
+     * has applied whatever the client says it has seen. Otherwise 503, retry-safe: nothing was
+     * handed to the server, and the client should go to another one, as a ZooKeeper client does
+     * when a server without a quorum drops its connection.
+     */
+    Route serving(Supplier<Route> inner) {
+        return optionalHeaderValueByName(ZXID_HEADER, seen -> {
+            if (!gateway.serving()) {
+                throw ApiException.retrySafe("this server is not serving clients now (it is not in sync with a"
+                        + " leader); try another server");
+            }
+            if (seen.isPresent()) {
+                refuseIfBehind(HexIds.parse(seen.get(), "the " + ZXID_HEADER + " header"));
+            }
+            return inner.get();
         });
     }
 
     /**
      * A client sends the last zxid it has seen ({@value #ZXID_HEADER}, as answers carry it) when
      * it moves to another server of an ensemble; a server that has not applied that much yet would
-     * show it the past, so it refuses (503), as ZooKeeper refuses such a reconnect.
+     * show it the past, so it refuses (503, retry-safe), as ZooKeeper refuses such a reconnect.
      */
-    private void refuseIfBehind(long seenZxid) {
+    void refuseIfBehind(long seenZxid) {
         long applied = gateway.appliedZxid();
         if (Long.compareUnsigned(seenZxid, applied) > 0) {
-            throw new ApiException(503, ErrorCode.CONNECTION_LOSS, null, "this server has applied transactions up to "
+            throw ApiException.retrySafe("this server has applied transactions up to "
                     + HexIds.hex(applied) + " only, behind the " + HexIds.hex(seenZxid)
                     + " this client has seen; try another server or try again shortly");
         }

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * How every refusal becomes a response: the HTTP status for each ZooKeeper code, the JSON error
- * body {"error","code","path","message"}, and the rejection and exception handlers that keep
- * akka-http's plain-text errors and stack traces away from clients.
+ * body {"error","code","path","message"} (plus {"retrySafe":true} when the request never reached
+ * the server), and the rejection and exception handlers that keep akka-http's plain-text errors
+ * and stack traces away from clients.
  */
 final class ApiErrors {
 
@@ -60,6 +61,18 @@ final class ApiErrors {
         return n;
     }
 
+    /**
+     * The error body, marked {@code "retrySafe":true} when the request was refused before it reached
+     * the server; the field is absent otherwise, since most refusals cannot promise that.
+     */
+    static ObjectNode body(ErrorCode code, String path, String message, boolean retrySafe) {
+        ObjectNode n = body(code, path, message);
+        if (retrySafe) {
+            n.put("retrySafe", true);
+        }
+        return n;
+    }
+
     static HttpResponse response(int status, ErrorCode code, String path, String message) {
         return JsonModel.response(status, body(code, path, message));
     }
@@ -71,7 +84,7 @@ final class ApiErrors {
     }
 
     static HttpResponse of(ApiException e) {
-        return response(e.status(), e.code(), e.path(), e.getMessage());
+        return JsonModel.response(e.status(), body(e.code(), e.path(), e.getMessage(), e.retrySafe()));
     }
 
     /** A message for a code when the server gave none. */

@@ -6,6 +6,8 @@ import io.paddock.tree.ErrorCode;
  * A request the HTTP API refuses: the HTTP status, the ZooKeeper code the error body names, the
  * path it concerns (or null) and a message for the client. Thrown while reading a request, and
  * used for failures the server reports; {@link ApiErrors} turns it into the JSON error body.
+ * A retry-safe refusal is one made before the request reached the server, so it cannot have
+ * taken effect: a client may send even a non-idempotent write again, to another server.
  */
 final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -16,12 +18,27 @@ final class ApiException extends RuntimeException {
     private final int status;
     private final ErrorCode code;
     private final String path;
+    private final boolean retrySafe;
 
     ApiException(int status, ErrorCode code, String path, String message) {
+        this(status, code, path, message, false);
+    }
+
+    private ApiException(int status, ErrorCode code, String path, String message, boolean retrySafe) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.path = path;
+        this.retrySafe = retrySafe;
+    }
+
+    /**
+     * 503 ConnectionLoss for a request this front end refuses without handing it to the server
+     * (this server does not serve clients now, or is behind what the client has seen): the client
+     * should try another server, and may, since the request did nothing.
+     */
+    static ApiException retrySafe(String message) {
+        return new ApiException(503, ErrorCode.CONNECTION_LOSS, null, message, true);
     }
 
     /** 400 BadArguments: the request itself is wrong. */
@@ -44,6 +61,11 @@ final class ApiException extends RuntimeException {
 
     String path() {
         return path;
+    }
+
+    /** Whether the request never reached the server (see {@link #retrySafe(String)}). */
+    boolean retrySafe() {
+        return retrySafe;
     }
 
     /** A client-supplied value shortened for an error message, so errors stay small. */

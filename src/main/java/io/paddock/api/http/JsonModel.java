@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.tree.Acl;
+import io.paddock.tree.Id;
 import io.paddock.tree.Perms;
 import io.paddock.tree.Stat;
 
@@ -80,6 +81,24 @@ final class JsonModel {
             e.put("scheme", entry.id().scheme());
             e.put("id", entry.id().id());
             e.put("perms", Perms.letters(entry.perms()));
+        }
+        return a;
+    }
+
+    /**
+     * A session's identities as {"scheme","id"}, as ZooKeeper's whoAmI shows them (its ClientInfo):
+     * a digest identity by its user name alone, never the password hash; others whole.
+     */
+    static ArrayNode identities(List<Id> ids) {
+        ArrayNode a = array();
+        for (Id id : ids) {
+            ObjectNode e = a.addObject();
+            e.put("scheme", id.scheme());
+            String shown = id.id();
+            if ("digest".equals(id.scheme()) && shown.indexOf(':') >= 0) {
+                shown = shown.substring(0, shown.indexOf(':'));
+            }
+            e.put("id", shown);
         }
         return a;
     }

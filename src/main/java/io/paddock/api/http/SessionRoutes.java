@@ -8,6 +8,7 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.server.Reply;
 import io.paddock.server.ServerGateway;
+import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
 
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,10 @@ import java.util.function.Function;
 
 /**
  * Sessions: {@code POST /v1/sessions} opens one; {@code /v1/sessions/{id}/heartbeat} keeps it
- * alive, {@code DELETE /v1/sessions/{id}} closes it, {@code /auth} adds an identity (addauth), and
- * {@code GET /v1/sessions/{id}/events} streams its watch events as Server-Sent Events.
+ * alive, {@code DELETE /v1/sessions/{id}} closes it, {@code /auth} adds an identity (addauth),
+ * {@code /whoami} lists its identities, {@code /watches} re-arms its watches on this server
+ * (setWatches, for a client that moves here), and {@code GET /v1/sessions/{id}/events} streams its
+ * watch events as Server-Sent Events.
  */
 final class SessionRoutes extends ApiDirectives {
 
@@ -34,13 +37,15 @@ final class SessionRoutes extends ApiDirectives {
 
     /** The routes below /v1. */
     Route route() {
-        return pathPrefix("sessions", () -> concat(
+        return pathPrefix("sessions", () -> serving(() -> concat(
                 pathEndOrSingleSlash(() -> post(this::open)),
                 pathPrefix(PathMatchers.segment(), idText -> concat(
                         pathEndOrSingleSlash(() -> delete(() -> close(idText))),
                         path("heartbeat", () -> post(() -> heartbeat(idText))),
                         path("auth", () -> post(() -> auth(idText))),
-                        path("events", () -> get(() -> events(idText)))))));
+                        path("whoami", () -> get(() -> clientAddress(address -> whoAmI(idText, address)))),
+                        path("watches", () -> post(() -> clientAddress(address -> setWatches(idText, address)))),
+                        path("events", () -> get(() -> events(idText))))))));
     }
 
     private static long sessionId(String idText) {
@@ -94,6 +99,45 @@ final class SessionRoutes extends ApiDirectives {
                 n.put("scheme", scheme);
                 return JsonModel.ok(n);
             });
+        });
+    }
+
+    /**
+     * whoAmI: the identities the session acts with on this server, in the server's order (the
+     * client's ip first, then what it added with /auth).
+     */
+    private Route whoAmI(String idText, String address) {
+        return respond(() -> {
+            long id = sessionId(idText);
+            return call(() -> gateway.submit(id, new Op.WhoAmI(), address))
+                    .thenApply(r -> answer(r, OpResult.Identities.class, null, ids -> {
+                        ObjectNode n = JsonModel.object();
+                        n.set("identities", JsonModel.identities(ids.ids()));
+                        return JsonModel.ok(n);
+                    }));
+        });
+    }
+
+    /**
+     * setWatches, as a ZooKeeper client sends it when it reconnects to another server: the watches
+     * it holds are set again for the session here, and each one whose node changed after
+     * relativeZxid fires at once, into the session's event stream (the server passes those events
+     * on before it answers). A body may be as large as one carrying data; a client with more
+     * watches sends several.
+     */
+    private Route setWatches(String idText, String address) {
+        return body(dataBodyLimit(), b -> {
+            long id = sessionId(idText);
+            Op.SetWatches op = SetWatchesBody.parse(b.bytes());
+            // The client has seen relativeZxid: a server behind it would fire too little now and
+            // show the client the past afterwards, as with the Paddock-Zxid header.
+            refuseIfBehind(op.relativeZxid());
+            return call(() -> gateway.submit(id, op, address))
+                    .thenApply(r -> answer(r, OpResult.class, null, done -> {
+                        ObjectNode n = JsonModel.object();
+                        n.put("sessionId", HexIds.hex(id));
+                        return JsonModel.ok(n);
+                    }));
         });
     }
 

@@ -6,6 +6,7 @@ import akka.stream.javadsl.Source;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.server.SessionEvent;
 import io.paddock.tree.EventType;
+import io.paddock.tree.WatchRequests;
 import io.paddock.tree.WatchedEvent;
 
 import java.time.Duration;
@@ -16,7 +17,9 @@ import java.util.OptionalInt;
  * A session's events as Server-Sent Events. A watch notification is named by ZooKeeper's event
  * type (NodeCreated, …) with data {"type","path","zxid"}; a Resync is named "Resync"; the session's
  * end is named "Session" with data {"type":"None","state","zxid"} and ends the stream. Every event's
- * SSE id is its zxid in hex, which a reconnecting client sends back as Last-Event-ID.
+ * SSE id is its zxid in hex, which a reconnecting client sends back as Last-Event-ID; except an
+ * event that setWatches fired, whose zxid is ZooKeeper's NO_ZXID (-1): it has no place in zxid
+ * order, and as an id it would ask a resumed stream to replay everything held.
  */
 final class SseEvents {
 
@@ -62,7 +65,7 @@ final class SseEvents {
             data.put("state", s.state());
             data.put("zxid", HexIds.hex(zxid));
         }
-        return ServerSentEvent.create(JsonModel.compact(data), Optional.of(name), Optional.of(HexIds.hex(zxid)),
-                OptionalInt.empty());
+        Optional<String> id = zxid == WatchRequests.NO_ZXID ? Optional.empty() : Optional.of(HexIds.hex(zxid));
+        return ServerSentEvent.create(JsonModel.compact(data), Optional.of(name), id, OptionalInt.empty());
     }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApiErrorsTest {
 
@@ -30,5 +32,19 @@ class ApiErrorsTest {
                 ApiErrors.body(ErrorCode.NO_AUTH, "/x", "not allowed").toString());
         assertEquals("{\"error\":\"NotEmpty\",\"code\":-111,\"path\":null,\"message\":\"NotEmpty\"}",
                 ApiErrors.body(ErrorCode.NOT_EMPTY, null, null).toString());
+    }
+
+    @Test
+    void onlyARefusalMadeBeforeTheServerHadTheRequestIsMarkedRetrySafe() {
+        assertEquals("{\"error\":\"ConnectionLoss\",\"code\":-4,\"path\":null,\"message\":\"elsewhere\","
+                + "\"retrySafe\":true}", ApiErrors.body(ErrorCode.CONNECTION_LOSS, null, "elsewhere", true).toString());
+        assertEquals("{\"error\":\"ConnectionLoss\",\"code\":-4,\"path\":null,\"message\":\"lost\"}",
+                ApiErrors.body(ErrorCode.CONNECTION_LOSS, null, "lost", false).toString());
+        ApiException refused = ApiException.retrySafe("not serving");
+        assertEquals(503, refused.status());
+        assertEquals(ErrorCode.CONNECTION_LOSS, refused.code());
+        assertTrue(refused.retrySafe());
+        assertFalse(ApiException.badInput(null, "bad").retrySafe());
+        assertFalse(ApiDirectives.serverFailure(new IllegalStateException("no quorum")).retrySafe());
     }
 }

@@ -184,6 +184,19 @@ class HttpEndToEndTest {
             return e.get("id");
         }
 
+        /**
+         * The next event, which must be one setWatches fired for this type and path: it carries
+         * ZooKeeper's NO_ZXID (-1) and no SSE id.
+         */
+        void expectRearmed(String type, String path) throws InterruptedException {
+            Map<String, String> e = next();
+            assertNotNull(e, "the stream ended before " + type + " " + path);
+            assertEquals(type, e.get("event"), e.toString());
+            assertFalse(e.containsKey("id"), e.toString());
+            assertEquals("{\"type\":\"" + type + "\",\"path\":\"" + path + "\",\"zxid\":\"0xffffffffffffffff\"}",
+                    e.get("data"));
+        }
+
         @Override
         public void close() throws IOException {
             body.close();
@@ -415,6 +428,93 @@ class HttpEndToEndTest {
     @Test
     void eventsOfAnUnknownSessionAre410() {
         assertError(call("GET", "/v1/sessions/0x7777/events", null), 410, "SessionExpired");
+    }
+
+    // ---- moving a session here: setWatches and whoAmI ---------------------------------------
+
+    @Test
+    void setWatchesFiresWhatChangedAfterRelativeZxidAtOnceAndArmsTheRest() throws Exception {
+        ok(201, call("POST", "/v1/znodes/sw", "{}"));
+        for (String name : List.of("changed", "same", "gone", "kids", "quiet")) {
+            ok(201, call("POST", "/v1/znodes/sw/" + name, "{}"));
+        }
+        String seen = ok(200, call("GET", "/v1/status", null)).get("zxid").asText();
+        ok(200, call("PUT", "/v1/znodes/sw/changed", "{\"data\":\"" + b64("new") + "\"}"));
+        ok(204, call("DELETE", "/v1/znodes/sw/gone", null));
+        ok(201, call("POST", "/v1/znodes/sw/kids/k", "{}"));
+        ok(201, call("POST", "/v1/znodes/sw/born", "{}"));
+
+        String sid = openSession();
+        try (EventStream events = new EventStream(sid, null)) {
+            Response r = call("POST", "/v1/sessions/" + sid + "/watches", "{\"relativeZxid\":\"" + seen + "\","
+                    + "\"data\":[\"/sw/changed\",\"/sw/same\",\"/sw/gone\"],\"exist\":[\"/sw/born\",\"/sw/unborn\"],"
+                    + "\"child\":[\"/sw/kids\",\"/sw/quiet\"],\"persistent\":[\"/sw/p\"]}");
+            assertEquals(sid, ok(200, r).get("sessionId").asText());
+            assertTrue(r.raw().headers().firstValue("Paddock-Zxid").orElse("").startsWith("0x"), r.raw().headers().toString());
+            // What changed after relativeZxid, at once, in ZooKeeper's order: data, exist, child.
+            events.expectRearmed("NodeDataChanged", "/sw/changed");
+            events.expectRearmed("NodeDeleted", "/sw/gone");
+            events.expectRearmed("NodeCreated", "/sw/born");
+            events.expectRearmed("NodeChildrenChanged", "/sw/kids");
+            // The rest are armed: each fires on its next change, with that change's zxid.
+            String mzxid = ok(200, call("PUT", "/v1/znodes/sw/same", "{\"data\":\"" + b64("x") + "\"}"))
+                    .get("stat").get("mzxid").asText();
+            assertEquals(mzxid, events.expect("NodeDataChanged", "/sw/same"));
+            ok(201, call("POST", "/v1/znodes/sw/unborn", "{}"));
+            events.expect("NodeCreated", "/sw/unborn");
+            ok(201, call("POST", "/v1/znodes/sw/quiet/q", "{}"));
+            events.expect("NodeChildrenChanged", "/sw/quiet");
+            ok(201, call("POST", "/v1/znodes/sw/p", "{}"));
+            events.expect("NodeCreated", "/sw/p");
+            // The fired ones were used up; the persistent one stays.
+            ok(200, call("PUT", "/v1/znodes/sw/changed", "{\"data\":\"" + b64("again") + "\"}"));
+            ok(200, call("PUT", "/v1/znodes/sw/p", "{\"data\":\"" + b64("p") + "\"}"));
+            events.expect("NodeDataChanged", "/sw/p");
+        }
+        ok(204, call("DELETE", "/v1/sessions/" + sid, null));
+    }
+
+    @Test
+    void setWatchesWithTheCurrentZxidFiresNothingForUnchangedNodes() throws Exception {
+        ok(201, call("POST", "/v1/znodes/steady", "{}"));
+        String seen = ok(200, call("GET", "/v1/status", null)).get("zxid").asText();
+        String sid = openSession();
+        try (EventStream events = new EventStream(sid, null)) {
+            ok(200, call("POST", "/v1/sessions/" + sid + "/watches",
+                    "{\"relativeZxid\":\"" + seen + "\",\"data\":[\"/steady\"],\"child\":[\"/steady\"]}"));
+            ok(201, call("POST", "/v1/znodes/steady/c", "{}"));
+            // Had the data watch fired at once, its event would come before this one.
+            events.expect("NodeChildrenChanged", "/steady");
+        }
+        ok(204, call("DELETE", "/v1/sessions/" + sid, null));
+    }
+
+    @Test
+    void setWatchesRefusesUnknownSessionsAndClientsAheadOfThisServer() {
+        assertError(call("POST", "/v1/sessions/0x7777/watches", "{\"relativeZxid\":\"0x0\",\"data\":[\"/\"]}"),
+                410, "SessionExpired");
+        String sid = openSession();
+        long applied = Long.parseUnsignedLong(
+                ok(200, call("GET", "/v1/status", null)).get("zxid").asText().substring(2), 16);
+        Response ahead = call("POST", "/v1/sessions/" + sid + "/watches",
+                "{\"relativeZxid\":\"0x" + Long.toHexString(applied + 1000) + "\"}");
+        assertError(ahead, 503, "ConnectionLoss");
+        assertTrue(ahead.json().get("retrySafe").asBoolean(), ahead.body());
+        ok(204, call("DELETE", "/v1/sessions/" + sid, null));
+    }
+
+    @Test
+    void whoAmIShowsTheClientsAddressThenTheIdentitiesItAdded() {
+        String sid = openSession();
+        assertEquals("[{\"scheme\":\"ip\",\"id\":\"127.0.0.1\"}]",
+                ok(200, call("GET", "/v1/sessions/" + sid + "/whoami", null)).get("identities").toString());
+        ok(200, call("POST", "/v1/sessions/" + sid + "/auth", "{\"scheme\":\"digest\",\"auth\":\"alice:secret\"}"));
+        ok(200, call("POST", "/v1/sessions/" + sid + "/auth", "{\"scheme\":\"digest\",\"auth\":\"bob:pw\"}"));
+        assertEquals("[{\"scheme\":\"ip\",\"id\":\"127.0.0.1\"},{\"scheme\":\"digest\",\"id\":\"alice\"},"
+                        + "{\"scheme\":\"digest\",\"id\":\"bob\"}]",
+                ok(200, call("GET", "/v1/sessions/" + sid + "/whoami", null)).get("identities").toString());
+        ok(204, call("DELETE", "/v1/sessions/" + sid, null));
+        assertError(call("GET", "/v1/sessions/" + sid + "/whoami", null), 410, "SessionExpired");
     }
 
     // ---- ACLs ----------------------------------------------------------------------------

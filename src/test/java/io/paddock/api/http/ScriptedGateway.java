@@ -45,9 +45,18 @@ final class ScriptedGateway implements ServerGateway {
         throw new UnsupportedOperationException("the HTTP API heartbeats with an answer");
     }
 
+    /** Read by the HTTP API on every request, from its own threads. */
+    private volatile boolean serving = true;
+
     @Override
     public boolean serving() {
-        return true;
+        return serving;
+    }
+
+    /** Whether the server serves clients (in an ensemble: in sync with a leader); true after reset. */
+    ScriptedGateway serving(boolean serving) {
+        this.serving = serving;
+        return this;
     }
 
     @Override
@@ -77,6 +86,7 @@ final class ScriptedGateway implements ServerGateway {
         events = (id, last) -> CompletableFuture.completedFuture(Source.empty());
         failure = null;
         throwSynchronously = false;
+        serving = true;
     }
 
     /** Answers every submitted op with {@code f}. */

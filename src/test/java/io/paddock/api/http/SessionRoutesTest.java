@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.server.SessionEvent;
 import io.paddock.tree.ErrorCode;
 import io.paddock.tree.EventType;
+import io.paddock.tree.Id;
+import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.TreeException;
 import io.paddock.tree.WatchedEvent;
@@ -112,6 +114,94 @@ class SessionRoutesTest extends ScriptedApiTest {
         assertError(api.send("GET", "/v1/sessions/0x12345678901234567/events", null), 400, "BadArguments",
                 "session id");
         assertTrue(gw.calls().isEmpty());
+    }
+
+    // ---- setWatches and whoAmI ---------------------------------------------------------------
+
+    @Test
+    void setWatchesSubmitsEveryListForTheSessionInTheUrlAndAnswersItsId() {
+        HttpResponse<String> r = api.send("POST", "/v1/sessions/0x5/watches", "{\"relativeZxid\":\"0x1a\","
+                + "\"data\":[\"/d1\",\"/d2\"],\"exist\":[\"/e\"],\"child\":[\"/\"],\"persistent\":[\"/p\"],"
+                + "\"persistentRecursive\":[\"/r\",\"/r/s\"]}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("{\"sessionId\":\"0x5\"}\n", r.body());
+        assertEquals("0x" + Long.toHexString(ScriptedGateway.ZXID), r.headers().firstValue("Paddock-Zxid").orElse(""));
+        assertEquals(new Op.SetWatches(0x1a, List.of("/d1", "/d2"), List.of("/e"), List.of("/"), List.of("/p"),
+                List.of("/r", "/r/s")), gw.onlyOp());
+        assertEquals(5, gw.lastCall().sessionId());
+        assertEquals("127.0.0.1", gw.lastCall().clientAddress());
+    }
+
+    @Test
+    void setWatchesListsAreOptionalAndRelativeZxidMayBeDecimalOrANumber() {
+        assertEquals(200, api.send("POST", "/v1/sessions/0x5/watches", "{\"relativeZxid\":\"26\"}").statusCode());
+        assertEquals(new Op.SetWatches(26, List.of(), List.of(), List.of(), List.of(), List.of()), gw.lastCall().op());
+        assertEquals(200, api.send("POST", "/v1/sessions/0x5/watches",
+                "{\"relativeZxid\":0,\"data\":null,\"child\":[]}").statusCode());
+        assertEquals(new Op.SetWatches(0, List.of(), List.of(), List.of(), List.of(), List.of()), gw.lastCall().op());
+    }
+
+    @Test
+    void setWatchesRefusesAMalformedBodyNamingTheFieldBeforeAskingTheServer() {
+        String url = "/v1/sessions/0x5/watches";
+        assertError(api.send("POST", url, "{}"), 400, "BadArguments", "missing field \"relativeZxid\"");
+        assertError(api.send("POST", url, null), 400, "BadArguments", "relativeZxid");
+        assertError(api.send("POST", url, "{\"relativeZxid\":\"yesterday\"}"), 400, "BadArguments", "relativeZxid");
+        assertError(api.send("POST", url, "{\"relativeZxid\":1.5}"), 400, "BadArguments", "relativeZxid");
+        assertError(api.send("POST", url, "{\"relativeZxid\":\"-1\"}"), 400, "BadArguments", "negative");
+        assertError(api.send("POST", url, "{\"relativeZxid\":\"0x1\",\"watches\":[]}"), 400, "BadArguments",
+                "unknown field \"watches\"");
+        assertError(api.send("POST", url, "{\"relativeZxid\":\"0x1\",\"data\":\"/a\"}"), 400, "BadArguments",
+                "\"data\" must be an array");
+        assertError(api.send("POST", url, "{\"relativeZxid\":\"0x1\",\"exist\":[\"/a\",7]}"), 400, "BadArguments",
+                "\"exist[1]\" must be a znode path");
+        JsonNode bad = assertError(api.send("POST", url, "{\"relativeZxid\":\"0x1\",\"child\":[\"/a//b\"]}"), 400,
+                "BadArguments", "\"child[0]\"");
+        assertEquals("/a//b", bad.get("path").asText());
+        assertError(api.send("POST", url, "{\"relativeZxid\":\"0x1\",\"persistentRecursive\":[\"a\"]}"), 400,
+                "BadArguments", "\"persistentRecursive[0]\"");
+        assertError(api.send("POST", url, "{\"relativeZxid\":\"0x1\""), 400, "BadArguments", "not valid JSON");
+        assertError(api.send("POST", "/v1/sessions/0x0/watches", "{\"relativeZxid\":\"0x1\"}"), 400,
+                "BadArguments", "session id");
+        assertTrue(gw.calls().isEmpty(), gw.calls().toString());
+    }
+
+    @Test
+    void setWatchesOfAnUnknownSessionIs410() {
+        gw.answer(op -> new OpResult.Error(ErrorCode.SESSION_EXPIRED, null, "session 0x5 is expired or closed"));
+        assertError(api.send("POST", "/v1/sessions/0x5/watches", "{\"relativeZxid\":\"0x1\"}"), 410,
+                "SessionExpired", "0x5");
+    }
+
+    @Test
+    void setWatchesFromAClientThatHasSeenMoreThanThisServerAppliedIsRefusedRetrySafe() {
+        String ahead = "0x" + Long.toHexString(ScriptedGateway.ZXID + 1);
+        JsonNode body = assertError(api.send("POST", "/v1/sessions/0x5/watches", "{\"relativeZxid\":\"" + ahead + "\"}"),
+                503, "ConnectionLoss", ahead);
+        assertTrue(body.path("retrySafe").asBoolean(false), body.toString());
+        assertTrue(gw.calls().isEmpty());
+        String applied = "0x" + Long.toHexString(ScriptedGateway.ZXID);
+        assertEquals(200, api.send("POST", "/v1/sessions/0x5/watches", "{\"relativeZxid\":\"" + applied + "\"}")
+                .statusCode());
+    }
+
+    @Test
+    void whoAmIListsTheSessionsIdentitiesInTheServersOrderWithDigestsByUserName() {
+        gw.answer(op -> new OpResult.Identities(List.of(new Id("ip", "127.0.0.1"),
+                new Id("digest", "alice:X/NSthzMyQVjC3SY5lZAT1fkFuY="), new Id("digest", "bob:abc="))));
+        HttpResponse<String> r = api.send("GET", "/v1/sessions/0x5/whoami", null);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("{\"identities\":[{\"scheme\":\"ip\",\"id\":\"127.0.0.1\"},{\"scheme\":\"digest\",\"id\":\"alice\"},"
+                + "{\"scheme\":\"digest\",\"id\":\"bob\"}]}\n", r.body());
+        assertEquals(new ScriptedGateway.Call("submit", 5, new Op.WhoAmI(), "127.0.0.1", null), gw.lastCall());
+        assertTrue(r.headers().firstValue("Paddock-Zxid").isPresent());
+    }
+
+    @Test
+    void whoAmIOfAnUnknownSessionIs410() {
+        gw.answer(op -> new OpResult.Error(ErrorCode.SESSION_EXPIRED, null, "session 0x5 is expired or closed"));
+        assertError(api.send("GET", "/v1/sessions/0x5/whoami", null), 410, "SessionExpired", "0x5");
+        assertError(api.send("POST", "/v1/sessions/0x5/whoami", null), 405, "BadArguments", "");
     }
 
     // ---- events ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import io.paddock.server.SessionEvent;
 import io.paddock.tree.EventType;
+import io.paddock.tree.WatchRequests;
 import io.paddock.tree.WatchedEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -53,5 +54,14 @@ class SseEventsTest {
                 new WatchedEvent(EventType.PersistentWatchRemoved, "/w", 0xabc)));
         assertEquals(Optional.of("PersistentWatchRemoved"), e.getEventType());
         assertEquals(Optional.of("0xabc"), e.getId());
+    }
+
+    @Test
+    void anEventSetWatchesFiredHasNoSseIdSoALaterLastEventIdStaysAZxid() {
+        ServerSentEvent e = SseEvents.toSse(new SessionEvent.Watch(
+                new WatchedEvent(EventType.NodeDataChanged, "/moved", WatchRequests.NO_ZXID)));
+        assertEquals(Optional.empty(), e.getId());
+        assertEquals(Optional.of("NodeDataChanged"), e.getEventType());
+        assertEquals("{\"type\":\"NodeDataChanged\",\"path\":\"/moved\",\"zxid\":\"0xffffffffffffffff\"}", e.getData());
     }
 }
