@@ -96,6 +96,11 @@ public final class EnsembleProcesses implements AutoCloseable {
         clients.put(id, new PaddockHttp(p.awaitHttpPort(START_DEADLINE)));
     }
 
+    /** The HTTP port server {@code id} listens on (since its last start). */
+    public int httpPort(long id) {
+        return clients.get(id).port();
+    }
+
     public PaddockHttp http(long id) {
         return clients.get(id);
     }

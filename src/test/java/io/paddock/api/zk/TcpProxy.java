@@ -17,7 +17,7 @@ import java.util.List;
  * loss, the server sees a client that went away. Or it can go silent ({@link #freeze} /
  * {@link #thaw}): then neither side sees anything at all until its own timeouts run out.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final InetSocketAddress upstream;
     private final ServerSocket listener;
@@ -25,9 +25,10 @@ final class TcpProxy implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean blocked;
     private volatile boolean frozen;
+    private volatile boolean repliesDropped;
     private volatile boolean closed;
 
-    TcpProxy(InetSocketAddress upstream) throws IOException {
+    public TcpProxy(InetSocketAddress upstream) throws IOException {
         this.upstream = upstream;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
@@ -35,16 +36,16 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port();
     }
 
     /** Closes every forwarded connection now; new ones are forwarded as before. */
-    synchronized void dropConnections() {
+    public synchronized void dropConnections() {
         for (Socket s : open) {
             closeQuietly(s);
         }
@@ -52,12 +53,12 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every connection and closes new ones at once, until {@link #unblock}. */
-    void block() {
+    public void block() {
         blocked = true;
         dropConnections();
     }
 
-    void unblock() {
+    public void unblock() {
         blocked = false;
     }
 
@@ -65,14 +66,26 @@ final class TcpProxy implements AutoCloseable {
      * Goes silent until {@link #thaw}: every socket stays open but what arrives is dropped, and new
      * connections are held open without being forwarded, so the server hears no pings and no close.
      */
-    void freeze() {
+    public void freeze() {
         frozen = true;
     }
 
     /** Forwards again, dropping the silent connections so that the client makes new ones. */
-    void thaw() {
+    public void thaw() {
         frozen = false;
         dropConnections();
+    }
+
+    /**
+     * Forwards what clients send but drops what the server answers, until {@link #forwardReplies}:
+     * the server acts on a request whose answer the client never sees.
+     */
+    public void dropReplies() {
+        repliesDropped = true;
+    }
+
+    public void forwardReplies() {
+        repliesDropped = false;
     }
 
     private void acceptLoop() {
@@ -100,20 +113,20 @@ final class TcpProxy implements AutoCloseable {
                     open.add(client);
                     open.add(server);
                 }
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, false);
+                pump(server, client, true);
             } catch (IOException e) {
                 closeQuietly(client);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean towardClient) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    if (!frozen) {
+                    if (!frozen && !(towardClient && repliesDropped)) {
                         out.write(buf, 0, n);
                         out.flush();
                     }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * membership case, or zkCli), with its output drained on a thread (a full pipe would block it)
  * and kept line by line. Stopped with SIGKILL ({@link #kill}) to look like a crashed process.
  */
-final class TestJvm implements AutoCloseable {
+public final class TestJvm implements AutoCloseable {
 
     private static final String END = new String("end of output"); // compared by identity
 
@@ -35,11 +35,11 @@ final class TestJvm implements AutoCloseable {
     }
 
     /** Starts {@code java -cp <this test classpath> mainClass args}, stdout and stderr merged. */
-    static TestJvm start(Class<?> mainClass, List<String> args) throws IOException {
+    public static TestJvm start(Class<?> mainClass, List<String> args) throws IOException {
         return start(List.of(), mainClass, args);
     }
 
-    static TestJvm start(List<String> jvmArgs, Class<?> mainClass, List<String> args) throws IOException {
+    public static TestJvm start(List<String> jvmArgs, Class<?> mainClass, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1"); // starts faster; these JVMs live for seconds
@@ -65,12 +65,12 @@ final class TestJvm implements AutoCloseable {
         lines.add(END);
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
     /** The first line starting with the prefix, or null if none came before the deadline or the end. */
-    String awaitLine(String prefix, Duration deadline) throws InterruptedException {
+    public String awaitLine(String prefix, Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         for (long left = deadline.toNanos(); left > 0; left = end - System.nanoTime()) {
             String line = lines.poll(left, TimeUnit.NANOSECONDS);
@@ -86,7 +86,7 @@ final class TestJvm implements AutoCloseable {
     }
 
     /** Waits for the process to end by itself; returns its exit status. */
-    int awaitExit(Duration deadline) throws InterruptedException {
+    public int awaitExit(Duration deadline) throws InterruptedException {
         if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("still running after " + deadline + "\n" + output());
         }
@@ -95,14 +95,14 @@ final class TestJvm implements AutoCloseable {
     }
 
     /** SIGKILL (the JDK's forcible destroy on Linux), and waits until the process is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("pid " + process.pid() + " survived SIGKILL");
         }
     }
 
-    String output() {
+    public String output() {
         return text.toString();
     }
 
