@@ -26,7 +26,7 @@ public final class HttpApi extends AllDirectives {
     public HttpApi(ServerGateway gateway, PaddockConfig config, ActorSystem<?> system) {
         this.system = system;
         int maxDataBytes = config.maxDataBytes();
-        this.sessions = new SessionRoutes(gateway, maxDataBytes);
+        this.sessions = new SessionRoutes(gateway, maxDataBytes, SseEvents.keepAliveFor(config.tickTime()));
         this.znodes = new ZnodeRoutes(gateway, maxDataBytes);
         this.multi = new MultiRoutes(gateway, maxDataBytes);
         this.watches = new WatchRoutes(gateway, maxDataBytes);

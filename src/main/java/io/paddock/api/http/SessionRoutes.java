@@ -12,6 +12,7 @@ import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -31,8 +32,12 @@ final class SessionRoutes extends ApiDirectives {
 
     static final String LAST_EVENT_ID = "Last-Event-ID";
 
-    SessionRoutes(ServerGateway gateway, int maxDataBytes) {
+    /** How often an idle event stream sends a keep-alive comment. */
+    private final Duration keepAlive;
+
+    SessionRoutes(ServerGateway gateway, int maxDataBytes, Duration keepAlive) {
         super(gateway, maxDataBytes);
+        this.keepAlive = keepAlive;
     }
 
     /** The routes below /v1. */
@@ -157,7 +162,7 @@ final class SessionRoutes extends ApiDirectives {
                     ? OptionalLong.of(HexIds.parse(last.get(), "the " + LAST_EVENT_ID + " header"))
                     : OptionalLong.empty();
             return onComplete(call(() -> gateway.events(id, lastZxid)), outcome -> outcome.isSuccess()
-                    ? completeOK(SseEvents.stream(outcome.get()), EventStreamMarshalling.toEventStream())
+                    ? completeOK(SseEvents.stream(outcome.get(), keepAlive), EventStreamMarshalling.toEventStream())
                     : complete(ApiErrors.fromThrowable(outcome.failed().get())));
         });
     }

@@ -26,6 +26,17 @@ final class SseEvents {
     /** Comment lines sent while idle, so proxies and clients keep the connection open. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
 
+    /**
+     * The keep-alive for a server's tick: at most {@link #KEEP_ALIVE}, and at most half a tick, so
+     * that a reader that died (its process killed) is noticed within a tick. The server learns of
+     * a dead reader only when a write to it fails, and until then the open stream keeps the
+     * session alive: a longer pause would let a dead client's session outlive its timeout.
+     */
+    static Duration keepAliveFor(int tickTimeMs) {
+        Duration halfTick = Duration.ofMillis(Math.max(50, tickTimeMs / 2));
+        return halfTick.compareTo(KEEP_ALIVE) < 0 ? halfTick : KEEP_ALIVE;
+    }
+
     private SseEvents() {
     }
 

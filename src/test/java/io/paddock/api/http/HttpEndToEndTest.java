@@ -273,6 +273,32 @@ class HttpEndToEndTest {
     }
 
     @Test
+    void aStreamWhoseReaderVanishesStopsKeepingItsSessionAlive() throws Exception {
+        int tick = PaddockConfig.DEFAULT_TICK_TIME;
+        int timeoutMs = 2 * tick;
+        String sid = ok(201, call("POST", "/v1/sessions", "{\"timeoutMs\":" + timeoutMs + "}"))
+                .get("sessionId").asText();
+        ok(201, call("POST", "/v1/znodes/vanishing", "{\"mode\":\"EPHEMERAL\"}", "Paddock-Session", sid));
+        // A reader on a raw socket, closed as the kernel closes a killed process's sockets.
+        try (java.net.Socket reader = new java.net.Socket("127.0.0.1", node.httpAddress().getPort())) {
+            reader.getOutputStream().write(("GET /v1/sessions/" + sid + "/events HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(reader.getInputStream(), StandardCharsets.US_ASCII));
+            assertTrue(in.readLine().startsWith("HTTP/1.1 200"));
+        }
+        long gone = System.nanoTime();
+        // Expiry within the timeout plus its tick buckets, plus a keep-alive to find the reader gone:
+        // well under the 5 s keep-alives of before, which let it live two of them longer.
+        long bound = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + 3L * tick);
+        while (call("GET", "/v1/stat/vanishing", null).status() == 200) {
+            assertTrue(System.nanoTime() < bound, "the session outlived its timeout by more than three ticks");
+            Thread.sleep(50);
+        }
+        assertTrue(System.nanoTime() - gone >= TimeUnit.MILLISECONDS.toNanos(timeoutMs / 2),
+                "expired before its timeout");
+    }
+
+    @Test
     void sequentialNamesCountFromTheParent() {
         ok(201, call("POST", "/v1/znodes/seq", "{}"));
         List<String> names = new ArrayList<>();
