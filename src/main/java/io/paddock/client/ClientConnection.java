@@ -477,8 +477,11 @@ final class ClientConnection {
             case SUSPENDED -> WatchEvent.state(EventState.Disconnected);
             case LOST -> WatchEvent.state(EventState.Expired);
         };
+        // The listeners there are now: one added after this change does not hear it.
+        List<ConnectionStateListener> listeners = List.copyOf(stateListeners);
+        List<Watcher> watchersNow = List.copyOf(watchListeners);
         return () -> {
-            for (ConnectionStateListener l : stateListeners) {
+            for (ConnectionStateListener l : listeners) {
                 try {
                     l.stateChanged(owner, next);
                 } catch (RuntimeException e) {
@@ -486,7 +489,9 @@ final class ClientConnection {
                 }
             }
             if (next != ConnectionState.LOST) {
-                deliverToListeners(stateEvent);
+                for (Watcher w : watchersNow) {
+                    runWatcher(w, stateEvent);
+                }
             }
         };
     }

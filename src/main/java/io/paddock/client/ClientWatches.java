@@ -76,9 +76,9 @@ final class ClientWatches {
         }
     }
 
-    /** Removes every watcher of the kinds on the path; returns them. */
+    /** Removes every watcher of the kinds on the path; returns them, each once. */
     List<Watcher> removeAll(String path, List<Kind> kinds) {
-        List<Watcher> out = new ArrayList<>();
+        Set<Watcher> out = new LinkedHashSet<>();
         for (Kind k : kinds) {
             Set<Watcher> s = byKind.get(k).remove(path);
             armedAt.get(k).remove(path);
@@ -86,7 +86,7 @@ final class ClientWatches {
                 out.addAll(s);
             }
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     /**

@@ -73,6 +73,7 @@ class ClientWatchesTest {
     void removingAndClearing() {
         watches.add(Kind.DATA, "/r", a);
         watches.add(Kind.EXIST, "/r", b);
+        watches.add(Kind.EXIST, "/r", a);
         assertEquals(List.of(a, b), watches.removeAll("/r", List.of(Kind.DATA, Kind.EXIST)));
         watches.add(Kind.CHILD, "/r", c);
         assertEquals(List.of(c), watches.all());
