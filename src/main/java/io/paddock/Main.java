@@ -6,6 +6,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.paddock.bench.BenchCommand;
+import io.paddock.cli.CliCommand;
+import io.paddock.examples.ExampleCommand;
 import io.paddock.server.ConfigException;
 import io.paddock.server.ConfigFile;
 import io.paddock.server.PaddockConfig;
@@ -64,6 +66,10 @@ public final class Main {
               status [config]   show what the server of that config is and holds (mode, zxid, nodes, sessions)
               bench [options]   drive running servers (HTTP or ZooKeeper protocol), print throughput and latency
               ensemble N [opts] run N servers on this machine as an ensemble until Ctrl-C (ensemble --help)
+              cli [-server host:port] [cmd args]
+                                a zkCli-compatible shell over the HTTP API (cli -h; one command, or interactive)
+              example <name> [args]
+                                run an example on the client: servers register|watch, lock, akka (example help)
 
             Offline tools (they only read; best run while the server is stopped):
               logdump <log file>      print every record of a log segment (dataDir/log.<zxid>), one per line
@@ -95,6 +101,10 @@ public final class Main {
                 return BenchCommand.run(rest, confDir(), System.out, System.err);
             case "ensemble":
                 return EnsembleCommand.run(rest, confDir(), System.out, System.err);
+            case "cli":
+                return CliCommand.run(rest);
+            case "example":
+                return ExampleCommand.run(rest, System.out, System.err);
             case "logdump":
                 return LogDump.run(rest, System.out, System.err);
             case "snapdump":

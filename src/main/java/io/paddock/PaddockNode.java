@@ -1,10 +1,14 @@
 package io.paddock;
 
 import akka.Done;
+import akka.actor.Cancellable;
 import akka.actor.CoordinatedShutdown;
+import akka.actor.InvalidActorNameException;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.Props;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
@@ -34,7 +38,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -56,21 +62,45 @@ public final class PaddockNode implements AutoCloseable {
                           ActorRef<PeerActor.Command> peer, AtomicLong appliedZxid, AtomicBoolean serving) {
     }
 
-    private final ActorSystem<Void> system;
+    /**
+     * What a node embedded in an application's actor system has besides what every node has: the
+     * root of its actors, a stage completed once they have all stopped, and the application's
+     * shutdown task that unbinds the node's ports (cancelled when the node is closed first).
+     */
+    private record Embedding(ActorRef<StopNode> root, CompletableFuture<Done> stopped, Cancellable unbindOnShutdown) {
+    }
+
+    /** Tells an embedded node's root actor to stop the node's actors. */
+    private enum StopNode { INSTANCE }
+
+    /** The name of an embedded node's root actor among the application's system actors: one node per system. */
+    static final String EMBEDDED_NAME = "paddock";
+
+    /** The dispatchers the server's actors are spawned on: an application's system must define them too. */
+    private static final List<String> DISPATCHERS = List.of("paddock.log-dispatcher", "paddock.snapshot-dispatcher");
+
+    private final ActorSystem<?> system;
     private final ActorRef<TreeActor.Command> tree;
     private final ServerGateway gateway;
     private final ServerBinding httpBinding;
     private final ZkServer zk;
     private final long serverId;
+    private final Embedding embedding;
 
-    private PaddockNode(long serverId, ActorSystem<Void> system, ActorRef<TreeActor.Command> tree, ServerGateway gateway,
+    private PaddockNode(long serverId, ActorSystem<?> system, ActorRef<TreeActor.Command> tree, ServerGateway gateway,
                         ServerBinding httpBinding, ZkServer zk) {
+        this(serverId, system, tree, gateway, httpBinding, zk, null);
+    }
+
+    private PaddockNode(long serverId, ActorSystem<?> system, ActorRef<TreeActor.Command> tree, ServerGateway gateway,
+                        ServerBinding httpBinding, ZkServer zk, Embedding embedding) {
         this.system = system;
         this.tree = tree;
         this.gateway = gateway;
         this.httpBinding = httpBinding;
         this.zk = zk;
         this.serverId = serverId;
+        this.embedding = embedding;
     }
 
     /** This server's id: dataDir/myid in an ensemble, 0 standalone. */
@@ -129,6 +159,141 @@ public final class PaddockNode implements AutoCloseable {
     }
 
     /**
+     * Starts a standalone node inside an application's own actor system: the server's actors under
+     * a system actor named "paddock" (/system/paddock), its HTTP API and ZooKeeper-protocol port
+     * bound with the application's system. {@link #close()} stops only those actors and bindings;
+     * the application's system and actors go on. A node that stops on its own (one of its actors
+     * failed) also leaves the application's system running: {@link #whenTerminated()} completes.
+     *
+     * <p>The application's system must define the two dispatchers the server's actors run on (its
+     * log writer and snapshot taker block on disk): Paddock's application.conf defines them, so a
+     * system created from {@code ConfigFactory.load()} with Paddock on the classpath has them; when
+     * an application's own configuration replaced it (a shaded jar keeps one application.conf), add
+     * {@link #akkaSettings()} as a fallback: {@code ActorSystem.create(guardian, "app",
+     * ConfigFactory.load().withFallback(PaddockNode.akkaSettings()))}. One system embeds at most one
+     * node at a time.
+     *
+     * <p>Only a standalone configuration can be embedded. An ensemble member's peers address each
+     * other as {@code akka://paddock@host:peerPort/user/peer}, so a member needs an actor system
+     * named "paddock", using the cluster provider with Artery on its own peerPort
+     * ({@link ClusterSettings#forEnsemble}), with the peer actor at the top of the user guardian,
+     * which only the system's own guardian can spawn: that is the system {@link #start} creates, so
+     * run a member with {@link #start} (it may share the JVM with the application).
+     *
+     * @throws IllegalArgumentException for an ensemble member's configuration, or a system without
+     *                                  Paddock's dispatchers
+     * @throws IllegalStateException    if the system already embeds a running node
+     */
+    public static PaddockNode embedded(ActorSystem<?> appSystem, PaddockConfig config) throws Exception {
+        Objects.requireNonNull(appSystem, "appSystem");
+        if (!config.standalone()) {
+            throw new IllegalArgumentException("only a standalone server can be embedded in an application's actor "
+                    + "system; an ensemble member (" + config.servers().size() + " server.N lines) needs the actor "
+                    + "system PaddockNode.start creates (named \"" + ClusterSettings.SYSTEM_NAME
+                    + "\", cluster provider, Artery on its peerPort)");
+        }
+        for (String dispatcher : DISPATCHERS) {
+            if (!appSystem.settings().config().hasPath(dispatcher)) {
+                throw new IllegalArgumentException("the actor system \"" + appSystem.name() + "\" has no " + dispatcher
+                        + ", on which Paddock's actors run: create it with PaddockNode.akkaSettings() as a fallback "
+                        + "of its configuration");
+            }
+        }
+        java.nio.file.Files.createDirectories(config.dataDir());
+        TxnLog log = TxnLog.open(config.dataDir(), LogWriter.options(config.storage()));
+        DataTree recovered;
+        try {
+            recovered = Recovery.recover(config.dataDir(), log).tree();
+        } catch (Exception e) {
+            log.close();
+            throw e;
+        }
+        CompletableFuture<Actors> actors = new CompletableFuture<>();
+        CompletableFuture<Done> stopped = new CompletableFuture<>();
+        ActorRef<StopNode> root;
+        try {
+            root = appSystem.systemActorOf(embeddedRoot(guardian(config, 0, recovered, log, null, actors, true), stopped),
+                    EMBEDDED_NAME, Props.empty());
+        } catch (InvalidActorNameException e) {
+            log.close();
+            throw new IllegalStateException("the actor system \"" + appSystem.name() + "\" already embeds a Paddock node", e);
+        }
+        try {
+            CompletableFuture.anyOf(actors, stopped).get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!actors.isDone()) {
+                throw new IllegalStateException("the Paddock node's actors stopped while starting (see the log)");
+            }
+            Actors a = actors.join();
+            ServerGateway gateway = new ActorGateway(appSystem, a.tree(), a.tracker(), config.eventWindow(), null,
+                    config.tickTime(), a.appliedZxid()::get, a.serving()::get);
+            ServerBinding binding = new HttpApi(gateway, config, appSystem)
+                    .bind(config.clientPortAddress(), config.httpPort())
+                    .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ZkServer zk;
+            try {
+                zk = ZkServer.bind(gateway, config, new ZkFrontEnd(config, System.currentTimeMillis()), appSystem)
+                        .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                binding.unbind();
+                throw e;
+            }
+            // A node that stops on its own gives its ports back as well.
+            stopped.thenRun(() -> {
+                binding.unbind();
+                zk.unbind();
+            });
+            Cancellable unbindOnShutdown = CoordinatedShutdown.get(appSystem).addCancellableTask(
+                    CoordinatedShutdown.PhaseServiceUnbind(), "paddock-unbind",
+                    () -> binding.unbind().thenCombine(zk.unbind(), (x, y) -> Done.getInstance()));
+            return new PaddockNode(0, appSystem, a.tree(), gateway, binding, zk,
+                    new Embedding(root, stopped, unbindOnShutdown));
+        } catch (Exception e) {
+            root.tell(StopNode.INSTANCE);
+            stopped.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * The Akka settings the server's actors need in any actor system: the dispatchers of its log
+     * writer and snapshot taker, as Paddock's application.conf defines them. For
+     * {@link #embedded}, as a fallback of the application's configuration.
+     */
+    public static Config akkaSettings() {
+        // Pinned: each blocks in write() and force(), so each gets a thread of its own.
+        return ConfigFactory.parseString("""
+                paddock {
+                  log-dispatcher {
+                    type = PinnedDispatcher
+                    executor = "thread-pool-executor"
+                  }
+                  snapshot-dispatcher {
+                    type = PinnedDispatcher
+                    executor = "thread-pool-executor"
+                  }
+                }
+                """);
+    }
+
+    /**
+     * The root of an embedded node's actors: stops them when told to or when the guardian stops
+     * on its own, and completes {@code stopped} once all of them have stopped (children stop first).
+     */
+    private static Behavior<StopNode> embeddedRoot(Behavior<Void> guardian, CompletableFuture<Done> stopped) {
+        return Behaviors.setup(ctx -> {
+            ctx.watch(ctx.spawn(guardian, "node"));
+            return Behaviors.receive(StopNode.class)
+                    .onMessageEquals(StopNode.INSTANCE, Behaviors::stopped)
+                    .onSignal(Terminated.class, t -> Behaviors.stopped())
+                    .onSignal(PostStop.class, s -> {
+                        stopped.complete(Done.getInstance());
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    /**
      * The ZAB core of an ensemble member, from what its dataDir holds: both epochs, the last logged
      * zxid (the recovered tree applied the whole log, as ZooKeeper's does at start-up) and the log's
      * tail, from which a leader serves DIFFs.
@@ -149,6 +314,15 @@ public final class PaddockNode implements AutoCloseable {
      */
     private static Behavior<Void> guardian(PaddockConfig config, long serverId, DataTree recovered, TxnLog log,
                                            Peer core, CompletableFuture<Actors> ready) {
+        return guardian(config, serverId, recovered, log, core, ready, false);
+    }
+
+    /**
+     * @param embedded whether the node lives in an application's actor system: then a stopped actor
+     *                 stops only the node's actors, never the application's system
+     */
+    private static Behavior<Void> guardian(PaddockConfig config, long serverId, DataTree recovered, TxnLog log,
+                                           Peer core, CompletableFuture<Actors> ready, boolean embedded) {
         return Behaviors.setup(ctx -> {
             // The tracker learns the recovered sessions before the tree actor can change them.
             var sessions = Map.copyOf(recovered.sessions());
@@ -177,6 +351,9 @@ public final class PaddockNode implements AutoCloseable {
             return Behaviors.<Void>receive(Void.class)
                     .onSignal(Terminated.class, t -> {
                         ctx.getLog().error("{} stopped; stopping the server", t.getRef().path().name());
+                        if (embedded) {
+                            return Behaviors.stopped();
+                        }
                         ctx.getSystem().terminate();
                         return Behaviors.same();
                     })
@@ -206,18 +383,48 @@ public final class PaddockNode implements AutoCloseable {
         return akka.actor.typed.javadsl.AskPattern.ask(tree, TreeActor.GetDigest::new, START_TIMEOUT, system.scheduler());
     }
 
+    /** Completes when the node has stopped: its actor system terminated, or for an embedded node its actors. */
     public CompletionStage<Done> whenTerminated() {
-        return system.getWhenTerminated();
+        return embedding != null ? embedding.stopped() : system.getWhenTerminated();
     }
 
-    /** Stops the node gracefully and waits until it has stopped. */
+    /** Whether the node runs inside an application's actor system ({@link #embedded}). */
+    public boolean isEmbedded() {
+        return embedding != null;
+    }
+
+    /**
+     * Stops the node gracefully and waits until it has stopped. An embedded node unbinds its ports,
+     * ends its HTTP connections and stops its own actors; the application's system goes on.
+     */
     @Override
     public void close() {
+        if (embedding != null) {
+            closeEmbedded();
+            return;
+        }
         CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
         try {
             system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the node did not stop within " + START_TIMEOUT, e);
+        }
+    }
+
+    private void closeEmbedded() {
+        embedding.unbindOnShutdown().cancel();
+        try {
+            // terminate, not unbind: it also ends open connections (event streams would outlive the node).
+            httpBinding.terminate(Duration.ofSeconds(5)).toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            zk.unbind().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            embedding.root().tell(StopNode.INSTANCE);
+            embedding.stopped().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the embedded node", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded node did not stop within " + START_TIMEOUT, e);
         }
     }
 }
