@@ -418,6 +418,7 @@ public final class PaddockNode implements AutoCloseable {
             httpBinding.terminate(Duration.ofSeconds(5)).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             zk.unbind().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            zk.closeConnections();
             embedding.root().tell(StopNode.INSTANCE);
             embedding.stopped().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -98,6 +98,26 @@ class EmbeddedNodeTest {
     }
 
     @Test
+    void closingAnEmbeddedNodeEndsItsZooKeeperConnections() throws Exception {
+        app = ActorSystem.create(echo(), "app");
+        PaddockNode node = PaddockNode.embedded(app, standalone());
+        try (java.net.Socket zk = new java.net.Socket("127.0.0.1", node.clientAddress().getPort())) {
+            zk.setSoTimeout((int) DEADLINE.toMillis());
+            // A ZooKeeper ConnectRequest: protocol 0, lastZxid 0, timeout 30 s, session 0, empty password.
+            java.nio.ByteBuffer request = java.nio.ByteBuffer.allocate(4 + 28)
+                    .putInt(28).putInt(0).putLong(0).putInt(30_000).putLong(0).putInt(0);
+            zk.getOutputStream().write(request.array());
+            java.io.DataInputStream in = new java.io.DataInputStream(zk.getInputStream());
+            int length = in.readInt();
+            in.readFully(new byte[length]); // the ConnectResponse: the connection is open
+            node.close();
+            // The node's end closes the connection: the client reads the end of the stream, not a timeout.
+            assertEquals(-1, in.read(), "the connection outlived the node");
+        }
+        assertEquals("after", ping("after"));
+    }
+
+    @Test
     void theSameSystemCanEmbedANodeAgainAfterCloseAndItRecoversTheData() throws Exception {
         app = ActorSystem.create(echo(), "app");
         PaddockNode first = PaddockNode.embedded(app, standalone());

@@ -6,7 +6,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import akka.japi.Pair;
+import akka.stream.KillSwitches;
 import akka.stream.OverflowStrategy;
+import akka.stream.SharedKillSwitch;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
@@ -44,29 +46,37 @@ public final class ZkServer {
     /** jute.maxbuffer's extra allowance for a request's path, ACLs and headers beyond its data. */
     static final int FRAME_OVERHEAD_BYTES = 1024;
 
+    private static final AtomicLong BINDINGS = new AtomicLong();
+
     private final Tcp.ServerBinding binding;
     private final ZkFrontEnd frontEnd;
+    private final SharedKillSwitch open;
 
-    private ZkServer(Tcp.ServerBinding binding, ZkFrontEnd frontEnd) {
+    private ZkServer(Tcp.ServerBinding binding, ZkFrontEnd frontEnd, SharedKillSwitch open) {
         this.binding = binding;
         this.frontEnd = frontEnd;
+        this.open = open;
     }
 
     /** Binds clientPortAddress:clientPort (port 0: a free port) and serves every connection. */
     public static CompletionStage<ZkServer> bind(ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
                                                  ActorSystem<?> system) {
+        // Connection actors are named per binding: a node embedded again in the same system must
+        // not meet the names of the last one's connections, which may still be stopping.
+        String prefix = "zk-" + BINDINGS.incrementAndGet() + "-connection-";
         AtomicLong connections = new AtomicLong();
+        SharedKillSwitch open = KillSwitches.shared("zk-connections");
         return Tcp.get(system).bind(config.clientPortAddress(), config.clientPort())
-                .to(Sink.foreach(c -> accept(c, gateway, config, frontEnd, system, connections.incrementAndGet())))
+                .to(Sink.foreach(c -> accept(c, gateway, config, frontEnd, system, prefix + connections.incrementAndGet(), open)))
                 .run(system)
                 .thenApply(b -> {
                     LOG.info("ZooKeeper protocol on {}", b.localAddress());
-                    return new ZkServer(b, frontEnd);
+                    return new ZkServer(b, frontEnd, open);
                 });
     }
 
     private static void accept(Tcp.IncomingConnection c, ServerGateway gateway, PaddockConfig config,
-                               ZkFrontEnd frontEnd, ActorSystem<?> system, long n) {
+                               ZkFrontEnd frontEnd, ActorSystem<?> system, String name, SharedKillSwitch open) {
         ZkConnectionStats stats = new ZkConnectionStats(c.remoteAddress(), System.currentTimeMillis());
         Pair<ActorRef<ZkConnection.Outbound>, Source<ZkConnection.Outbound, NotUsed>> out =
                 ActorSource.<ZkConnection.Outbound>actorRef(
@@ -76,7 +86,7 @@ public final class ZkServer {
                         OverflowStrategy.fail())
                         .preMaterialize(system);
         ActorRef<ZkConnection.Command> actor = system.systemActorOf(
-                ZkConnection.create(gateway, config, frontEnd, out.first(), stats), "zk-connection-" + n, Props.empty());
+                ZkConnection.create(gateway, config, frontEnd, out.first(), stats), name, Props.empty());
         Sink<ByteString, NotUsed> in = ActorSink.actorRefWithBackpressure(actor,
                 (ack, bytes) -> new ZkConnection.Inbound(bytes, ack),
                 ZkConnection.InboundStarted::new,
@@ -100,7 +110,7 @@ public final class ZkServer {
                     return mat;
                 });
         frontEnd.opened(stats);
-        c.handleWith(Flow.fromSinkAndSourceCoupled(in, written), system);
+        c.handleWith(Flow.<ByteString>create().via(open.flow()).via(Flow.fromSinkAndSourceCoupled(in, written)), system);
     }
 
     public InetSocketAddress localAddress() {
@@ -111,9 +121,17 @@ public final class ZkServer {
         return frontEnd;
     }
 
-    /** Stops accepting connections; open ones end with the actor system. */
+    /** Stops accepting connections; open ones end with the actor system, or {@link #closeConnections}. */
     public CompletionStage<Done> unbind() {
         return binding.unbind().thenApply(x -> Done.getInstance());
+    }
+
+    /**
+     * Ends every open connection (each connection's actor sees its inbound stream end and stops):
+     * for a node that stops inside an actor system that goes on.
+     */
+    public void closeConnections() {
+        open.shutdown();
     }
 
     /** The largest frame a client may send: the largest data plus room for the rest of a request. */
