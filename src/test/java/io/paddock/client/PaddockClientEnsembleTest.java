@@ -169,9 +169,10 @@ class PaddockClientEnsembleTest {
     void aWriteWhoseAnswerIsLostIsNotSentAgain() throws Exception {
         long follower = ensemble.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
         try (TcpProxy proxy = new TcpProxy(new InetSocketAddress("127.0.0.1", ensemble.httpPort(follower)))) {
-            PaddockClient c = client(PaddockClient.builder(proxy.connectString()).requestTimeout(Duration.ofMillis(1500)));
+            PaddockClient c = client(PaddockClient.builder(proxy.connectString()).requestTimeout(Duration.ofSeconds(3)));
             PaddockClient observer = client(PaddockClient.builder(address(leader)));
-            c.create("/once", new byte[0], CreateMode.PERSISTENT);
+            observer.create("/once", new byte[0], CreateMode.PERSISTENT);
+            c.sync("/once");
             proxy.dropReplies();
             assertThrows(PaddockException.ConnectionLossException.class,
                     () -> c.create("/once/job-", new byte[0], CreateMode.PERSISTENT_SEQUENTIAL));

@@ -40,12 +40,21 @@ public final class TestJvm implements AutoCloseable {
     }
 
     public static TestJvm start(List<String> jvmArgs, Class<?> mainClass, List<String> args) throws IOException {
+        return start(jvmArgs, mainClass, args, entry -> false);
+    }
+
+    /** As {@link #start(List, Class, List)}, without the classpath entries {@code drop} names. */
+    public static TestJvm start(List<String> jvmArgs, Class<?> mainClass, List<String> args,
+                                java.util.function.Predicate<String> drop) throws IOException {
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(drop.negate())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1"); // starts faster; these JVMs live for seconds
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath);
         command.add(mainClass.getName());
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);

@@ -48,8 +48,10 @@ final class ZkCli {
         // The shell's own logging would mix with its output: switch it off.
         Path quiet = Files.createTempFile("zkcli-logback", ".xml");
         Files.writeString(quiet, "<configuration><root level=\"OFF\"/></configuration>\n");
+        // Without JLine (Paddock's own shell brings it): zkCli then reads its script plainly from
+        // stdin, as where ZooKeeper's distribution ships without it, with no prompts in between.
         TestJvm jvm = TestJvm.start(List.of("-Dlogback.configurationFile=" + quiet),
-                ZooKeeperMain.class, List.of("-server", connectString));
+                ZooKeeperMain.class, List.of("-server", connectString), entry -> entry.contains("jline"));
         try {
             try (OutputStream stdin = jvm.process().getOutputStream()) {
                 stdin.write((String.join("\n", script) + "\n").getBytes(StandardCharsets.UTF_8));
