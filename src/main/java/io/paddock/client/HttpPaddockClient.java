@@ -129,7 +129,7 @@ final class HttpPaddockClient implements PaddockClient {
     @Override
     public CompletionStage<NodeData> getDataAsync(String path, Watcher watcher) {
         return checked(path, () -> watched(Kind.DATA, path, watcher, Kind.EXIST,
-                connection.call(new Call("GET", url("/v1/znodes", path) + watchQuery(watcher), null, true)),
+                () -> connection.call(new Call("GET", url("/v1/znodes", path) + watchQuery(watcher), null, true)),
                 n -> new NodeData(n.path("path").asText(path), ClientJson.data(n), ClientJson.stat(n.get("stat")))));
     }
 
@@ -175,7 +175,7 @@ final class HttpPaddockClient implements PaddockClient {
     @Override
     public CompletionStage<Children> getChildrenAsync(String path, Watcher watcher) {
         return checked(path, () -> watched(Kind.CHILD, path, watcher, null,
-                connection.call(new Call("GET", url("/v1/children", path) + watchQuery(watcher), null, true)),
+                () -> connection.call(new Call("GET", url("/v1/children", path) + watchQuery(watcher), null, true)),
                 n -> new Children(n.path("path").asText(path), ClientJson.strings(n.get("children")),
                         ClientJson.stat(n.get("stat")))));
     }
@@ -288,7 +288,7 @@ final class HttpPaddockClient implements PaddockClient {
             ObjectNode body = ClientJson.object();
             body.put("mode", mode.name());
             return watched(kind, path, watcher, null,
-                    connection.call(new Call("POST", url("/v1/watches", path), body, true)), n -> null);
+                    () -> connection.call(new Call("POST", url("/v1/watches", path), body, true)), n -> null);
         });
     }
 
@@ -372,13 +372,16 @@ final class HttpPaddockClient implements PaddockClient {
      * to {@code onNoNode} when the node is missing (or forgotten), and forgotten on any other failure.
      */
     private <T> CompletionStage<T> watched(Kind kind, String path, Watcher watcher, Kind onNoNode,
-                                           CompletableFuture<Answer> answer, JsonMapper<T> ok) {
+                                           java.util.function.Supplier<CompletableFuture<Answer>> send,
+                                           JsonMapper<T> ok) {
         if (watcher != null) {
             connection.watches(w -> {
                 w.add(kind, path, watcher);
                 return null;
             });
         }
+        // Sent only now: an event may overtake the answer, and must find the watcher there.
+        CompletableFuture<Answer> answer = send.get();
         return answer.handle((a, failure) -> {
             if (failure == null) {
                 if (watcher != null) {
