@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,9 +77,8 @@ final class ClientConnection {
     private final HttpClient http;
     private final ExecutorService httpExecutor;
     private final ScheduledExecutorService timer;
-    private final ExecutorService eventThread;
+    private final ClientEvents events;
     private final Thread streamReader;
-    private final PaddockClient owner;
 
     private final Object lock = new Object();
     private final ClientWatches watches = new ClientWatches();
@@ -95,11 +93,9 @@ final class ClientConnection {
     private final AtomicLong lastZxid = new AtomicLong();
     private volatile long lastEventZxid;
     private volatile boolean closed;
-    private final CopyOnWriteArrayList<ConnectionStateListener> stateListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Watcher> watchListeners = new CopyOnWriteArrayList<>();
 
     ClientConnection(PaddockClient owner, PaddockClientBuilder settings) {
-        this.owner = owner;
+        this.events = new ClientEvents(owner, settings.stateListeners());
         this.servers = settings.servers();
         this.requestTimeout = settings.requestTimeout();
         this.sessionTimeout = settings.sessionTimeout();
@@ -111,9 +107,7 @@ final class ClientConnection {
                 .executor(httpExecutor)
                 .build();
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("paddock-client-timer"));
-        this.eventThread = Executors.newSingleThreadExecutor(daemon("paddock-client-events"));
         this.streamReader = daemon("paddock-client-stream").newThread(this::readEvents);
-        this.stateListeners.addAll(settings.stateListeners());
     }
 
     private static ThreadFactory daemon(String name) {
@@ -136,7 +130,7 @@ final class ClientConnection {
             lastContactNanos = System.nanoTime();
             connected = changeState(ConnectionState.CONNECTED);
         }
-        dispatch(connected);
+        events.dispatch(connected);
         streamReader.start();
         long period = Math.max(50, s.timeoutMs() / 3);
         timer.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
@@ -177,9 +171,9 @@ final class ClientConnection {
                 log.debug("closing session {} on {}: {}", ClientJson.hex(s.id()), server, e.toString());
             }
         }
-        dispatch(() -> deliverToListeners(WatchEvent.state(EventState.Closed)));
+        events.deliver(List.of(), WatchEvent.state(EventState.Closed));
         timer.shutdownNow();
-        eventThread.shutdown();
+        events.shutdown();
         streamReader.interrupt();
         httpExecutor.shutdown();
     }
@@ -208,20 +202,9 @@ final class ClientConnection {
         return lastZxid.get();
     }
 
-    void addStateListener(ConnectionStateListener l) {
-        stateListeners.add(l);
-    }
-
-    void removeStateListener(ConnectionStateListener l) {
-        stateListeners.remove(l);
-    }
-
-    void addWatchListener(Watcher w) {
-        watchListeners.add(w);
-    }
-
-    void removeWatchListener(Watcher w) {
-        watchListeners.remove(w);
+    /** Who hears the client's events and states, and the thread they run on. */
+    ClientEvents events() {
+        return events;
     }
 
     /** Runs {@code change} on the watch registry under the client's lock. */
@@ -239,38 +222,6 @@ final class ClientConnection {
                 }
             }
             auths.add(new String[] {scheme, auth});
-        }
-    }
-
-    /** Runs work on the event thread, after every event and state change already queued. */
-    void dispatch(Runnable work) {
-        try {
-            eventThread.execute(work);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("client closed; an event is dropped");
-        }
-    }
-
-    void deliver(List<Watcher> watchers, WatchEvent event) {
-        dispatch(() -> {
-            for (Watcher w : watchers) {
-                runWatcher(w, event);
-            }
-            deliverToListeners(event);
-        });
-    }
-
-    private void deliverToListeners(WatchEvent event) {
-        for (Watcher w : watchListeners) {
-            runWatcher(w, event);
-        }
-    }
-
-    private static void runWatcher(Watcher w, WatchEvent event) {
-        try {
-            w.process(event);
-        } catch (RuntimeException e) {
-            log.warn("a watcher failed on {}", event, e);
         }
     }
 
@@ -466,34 +417,13 @@ final class ClientConnection {
                 notices.add(changeState(ConnectionState.SUSPENDED));
             }
         }
-        notices.forEach(this::dispatch);
+        notices.forEach(events::dispatch);
     }
 
-    /** Must hold the lock; the notice to dispatch. */
+    /** Must hold the lock; the notice to dispatch once it is released. */
     private Runnable changeState(ConnectionState next) {
         state = next;
-        WatchEvent stateEvent = switch (next) {
-            case CONNECTED, RECONNECTED -> WatchEvent.state(EventState.SyncConnected);
-            case SUSPENDED -> WatchEvent.state(EventState.Disconnected);
-            case LOST -> WatchEvent.state(EventState.Expired);
-        };
-        // The listeners there are now: one added after this change does not hear it.
-        List<ConnectionStateListener> listeners = List.copyOf(stateListeners);
-        List<Watcher> watchersNow = List.copyOf(watchListeners);
-        return () -> {
-            for (ConnectionStateListener l : listeners) {
-                try {
-                    l.stateChanged(owner, next);
-                } catch (RuntimeException e) {
-                    log.warn("a connection state listener failed on {}", next, e);
-                }
-            }
-            if (next != ConnectionState.LOST) {
-                for (Watcher w : watchersNow) {
-                    runWatcher(w, stateEvent);
-                }
-            }
-        };
+        return events.stateChange(next);
     }
 
     private void cutStream() {
@@ -527,14 +457,8 @@ final class ClientConnection {
             epoch++;
             cutStream();
         }
-        WatchEvent event = WatchEvent.state(EventState.Expired);
-        dispatch(() -> {
-            for (Watcher w : expired) {
-                runWatcher(w, event);
-            }
-            deliverToListeners(event);
-            notice.run();
-        });
+        events.deliver(expired, WatchEvent.state(EventState.Expired));
+        events.dispatch(notice);
         reopen();
     }
 
@@ -730,7 +654,7 @@ final class ClientConnection {
                 synchronized (lock) {
                     targets = watches.materialize(type, path);
                 }
-                deliver(targets, new WatchEvent(type, EventState.SyncConnected, path, zxid));
+                events.deliver(targets, new WatchEvent(type, EventState.SyncConnected, path, zxid));
                 return true;
             }
         }
@@ -752,25 +676,12 @@ final class ClientConnection {
             awaitSend(t, new Call("POST", sessionPath + "/auth", body, true));
         }
         if (!s.isEmpty()) {
-            ObjectNode body = ClientJson.object();
-            body.put("relativeZxid", ClientJson.hex(s.relativeZxid()));
-            addPaths(body, "data", s.data());
-            addPaths(body, "exist", s.exist());
-            addPaths(body, "child", s.child());
-            addPaths(body, "persistent", s.persistent());
-            addPaths(body, "persistentRecursive", s.persistentRecursive());
-            awaitSend(t, new Call("POST", sessionPath + "/watches", body, true));
+            awaitSend(t, new Call("POST", sessionPath + "/watches", ClientJson.setWatches(s), true));
         }
     }
 
     private void awaitSend(Target t, Call call) throws PaddockException, InterruptedException {
         PaddockClient.await(send(t, call));
-    }
-
-    private static void addPaths(ObjectNode body, String field, List<String> paths) {
-        if (!paths.isEmpty()) {
-            paths.forEach(body.putArray(field)::add);
-        }
     }
 
     /** The stream is open on a server: report CONNECTED/RECONNECTED if the client was not. */
@@ -783,7 +694,7 @@ final class ClientConnection {
             lastContactNanos = System.nanoTime();
         }
         if (notice != null) {
-            dispatch(notice);
+            events.dispatch(notice);
         }
     }
 }

@@ -122,6 +122,24 @@ final class ClientJson {
         return out;
     }
 
+    /** The body of {@code POST /v1/sessions/{id}/watches}: the watches to re-arm on a server. */
+    static ObjectNode setWatches(ClientWatches.Snapshot s) {
+        ObjectNode body = object();
+        body.put("relativeZxid", hex(s.relativeZxid()));
+        addPaths(body, "data", s.data());
+        addPaths(body, "exist", s.exist());
+        addPaths(body, "child", s.child());
+        addPaths(body, "persistent", s.persistent());
+        addPaths(body, "persistentRecursive", s.persistentRecursive());
+        return body;
+    }
+
+    private static void addPaths(ObjectNode body, String field, List<String> paths) {
+        if (!paths.isEmpty()) {
+            paths.forEach(body.putArray(field)::add);
+        }
+    }
+
     /** The exception for an error answer: its code's subclass, with the server's words. */
     static PaddockException error(int status, byte[] body) {
         JsonNode n;

@@ -77,22 +77,22 @@ final class HttpPaddockClient implements PaddockClient {
 
     @Override
     public void addConnectionStateListener(ConnectionStateListener listener) {
-        connection.addStateListener(listener);
+        connection.events().addStateListener(listener);
     }
 
     @Override
     public void removeConnectionStateListener(ConnectionStateListener listener) {
-        connection.removeStateListener(listener);
+        connection.events().removeStateListener(listener);
     }
 
     @Override
     public void addWatchListener(Watcher listener) {
-        connection.addWatchListener(listener);
+        connection.events().addWatchListener(listener);
     }
 
     @Override
     public void removeWatchListener(Watcher listener) {
-        connection.removeWatchListener(listener);
+        connection.events().removeWatchListener(listener);
     }
 
     @Override
@@ -326,8 +326,8 @@ final class HttpPaddockClient implements PaddockClient {
     private void notifyRemoved(String path, List<Kind> kinds, EventType type) {
         List<Watcher> removed = connection.watches(w -> w.removeAll(path, kinds));
         if (!removed.isEmpty()) {
-            WatchEvent event = new WatchEvent(type, EventState.SyncConnected, path, -1L);
-            connection.dispatch(() -> removed.forEach(w -> w.process(event)));
+            // To the removed watchers only: the server's own removal event reaches the listeners.
+            connection.events().deliverToWatchers(removed, new WatchEvent(type, EventState.SyncConnected, path, -1L));
         }
     }
 
