@@ -7,6 +7,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
@@ -34,13 +35,37 @@ final class BenchClient implements BenchRun.Client {
             ? HttpResponse.BodySubscribers.replacing(null)
             : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
 
+    /**
+     * An HTTP client shared by several benchmark clients, one request at a time (fair: in the
+     * order they asked), so that it keeps a single connection.
+     */
+    static final class Connection {
+        private final HttpClient http;
+        private final Semaphore turn = new Semaphore(1, true);
+
+        Connection(HttpClient http) {
+            this.http = http;
+        }
+    }
+
     private final HttpClient http;
+    /** Null when the client has its HTTP client to itself. */
+    private final Semaphore turn;
     private final Supplier<HttpRequest> requests;
     private final int outstanding;
     private final BlockingQueue<Completion> arrived = new LinkedBlockingQueue<>();
 
     BenchClient(HttpClient http, Supplier<HttpRequest> requests, int outstanding) {
+        this(http, null, requests, outstanding);
+    }
+
+    BenchClient(Connection shared, Supplier<HttpRequest> requests, int outstanding) {
+        this(shared.http, shared.turn, requests, outstanding);
+    }
+
+    private BenchClient(HttpClient http, Semaphore turn, Supplier<HttpRequest> requests, int outstanding) {
         this.http = http;
+        this.turn = turn;
         this.requests = requests;
         this.outstanding = outstanding;
     }
@@ -70,12 +95,21 @@ final class BenchClient implements BenchRun.Client {
         }
     }
 
-    private void send() {
+    private void send() throws InterruptedException {
         long sentNs = System.nanoTime();
-        http.sendAsync(requests.get(), BODY_OF_ERRORS)
-                .whenComplete((response, failure) -> arrived.add(new Completion(sentNs, System.nanoTime(),
-                        response == null ? 0 : response.statusCode(), response == null ? null : response.body(),
-                        failure)));
+        HttpRequest request = requests.get();
+        if (turn != null) {
+            turn.acquire(); // the completion below hands the connection on
+        }
+        http.sendAsync(request, BODY_OF_ERRORS)
+                .whenComplete((response, failure) -> {
+                    long arrivedNs = System.nanoTime();
+                    if (turn != null) {
+                        turn.release();
+                    }
+                    arrived.add(new Completion(sentNs, arrivedNs, response == null ? 0 : response.statusCode(),
+                            response == null ? null : response.body(), failure));
+                });
     }
 
     private static void account(Completion c, ClientTally tally) {

@@ -37,7 +37,7 @@ public final class BenchCommand {
             ZooKeeper's binary client protocol (so Apache ZooKeeper itself can be measured the same
             way), and prints, per run, a table row and one JSON line on standard output:
               {"workload":..,"clients":..,"ops":..,"opsPerSec":..,"p50Ms":..,"p99Ms":..,"p999Ms":..,"errors":..,
-               ..,"protocol":"http"|"zk","readRatio":..,...}
+               ..,"protocol":"http"|"zk","readRatio":..,..,"connections":..,"keySize":..,"target":..,...}
             so `paddock bench | grep '^{'` keeps the JSON. Progress goes to standard error.
 
             Options (--name value or --name=value):
@@ -50,18 +50,40 @@ public final class BenchCommand {
                                   zk: host:port client ports, [v6address]:port, a bare host for 2181
                                   (default 127.0.0.1:<clientPort of conf/paddock.cfg>, or :2181)
               --clients LIST      concurrent clients, one run per value, e.g. 1,8,64 (default 1,8,64)
-              --outstanding N     requests each client keeps in flight (default 1)
+              --connections LIST  write, read, mixed, create: the connections the clients share,
+                                  one value for every run or one per --clients value, e.g.
+                                  --clients 1,1000 --connections 1,100 (default: one per client).
+                                  zk: that many sessions, each on its own TCP connection, client i
+                                  pipelining its --outstanding requests on session i mod N. http:
+                                  that many HTTP/1.1 connections, each carrying one request at a
+                                  time (HTTP/1.1 has no multiplexing), so clients queue for them and
+                                  the wait counts in the latency
+              --outstanding N     requests each client keeps in flight (default 1; write, read,
+                                  mixed and create only)
               --duration D        measured time of each run: 500ms, 10s, 2m (default 10s)
               --warmup D          time before measuring, not counted, every run (default 2s)
-              --value-size BYTES  data per znode (default 100)
-              --keys N            znodes the workload spreads its requests over (default 1000)
+              --value-size BYTES  data per znode written (default 100; etcd's benchmark uses 256)
+              --key-size BYTES    length of every znode name made: a letter and digits, e.g. 8 for
+                                  k0000042 (default 8); the keys must fit, --keys at most 10^(BYTES-1)
+              --keys N            write, read, mixed: znodes the requests spread over (default 1000)
+              --target T          with several servers in --url: all (default) spreads the clients
+                                  over every one; leader or followers only over those, found by
+                                  GET /v1/status (http) or the srvr four-letter word (zk, "Mode:";
+                                  ZooKeeper answers srvr whatever its whitelist). A standalone
+                                  server counts as the leader
               --workload NAME     what is measured (default write):
                                     write     %s
                                     read      %s
                                     mixed     %s
+                                    create    %s
+                                    churn     %s
+                                    watch     %s
+                                    lock      %s
                                     failover  %s
               --read-ratio R      mixed only: the share of reads, 0 to 1 (default 0.9); reads and
                                   writes are interleaved evenly, not at random
+              --watchers LIST     watch only: watcher sessions, one run per value (default 100),
+                                  spread over the servers as clients are; replaces --clients
               -h, --help          this text
 
             Each client is one thread running a closed loop: it sends a request when one of its
@@ -71,7 +93,21 @@ public final class BenchCommand {
             on it. Latency is from send to answer, in percentiles from an HdrHistogram (microsecond
             values, 3 significant digits). In a closed loop a slow answer delays the requests
             behind it rather than hiding them, so no correction for coordinated omission is needed
-            or made. Errors are counted by HTTP status ("timeout" and "io" when no answer came), or
+            or made. churn, watch and lock do one op at a time per client, an op being several
+            requests timed as one. create: each znode is named c<number>, unique over the whole
+            invocation. churn: zk opens a TCP connection and session (ConnectRequest), creates an
+            ephemeral e<number>, sends closeSession and closes the connection; http opens a session
+            (POST /v1/sessions), creates with its Paddock-Session header and closes it (DELETE),
+            keeping its HTTP connection. watch: one writer (on the first server) and the watcher
+            sessions; each watcher sets a data watch on one znode (zk: getData with the watch
+            flag; http: GET ?watch=true, heard on the session's event stream), the writer sets the
+            data, and the round ends when the last watcher is notified; ops are rounds, latency is
+            to the last notification, "firstP50Ms".. in the JSON to the first, "notifications"
+            the notifications counted. lock: the clients contend for one lock, zk with ZooKeeper's
+            lock recipe (ephemeral sequential node, watch on the one before), http with Paddock's
+            DistributedMutex over PaddockClient; the critical section checks that no other client
+            holds the lock, and "overlaps" in the JSON counts those that did (0 for a correct lock).
+            Errors are counted by HTTP status ("timeout" and "io" when no answer came), or
             over zk by ZooKeeper error name ("BadVersion"; "ConnectionLoss" when the connection
             failed, "RequestTimeout" when no reply came in 30 s; a zk client whose connection fails
             stops). The workload's znodes live under a fresh /bench-<random> znode, created through
@@ -95,7 +131,8 @@ public final class BenchCommand {
             Exit status: 0 done, 1 the server could not be reached or refused the set-up (failover:
             the ensemble failed to start or to recover), 2 bad options.
             """.formatted(WorkloadKind.WRITE.description(), WorkloadKind.READ.description(),
-            WorkloadKind.MIXED.description(), WorkloadKind.FAILOVER.description());
+            WorkloadKind.MIXED.description(), WorkloadKind.CREATE.description(), WorkloadKind.CHURN.description(),
+            WorkloadKind.WATCH.description(), WorkloadKind.LOCK.description(), WorkloadKind.FAILOVER.description());
 
     /** Where bin/paddock says the installation is (its bin/ and conf/ live under it). */
     static final String HOME_PROPERTY = "paddock.home";
@@ -148,24 +185,43 @@ public final class BenchCommand {
         String parent = "/bench-" + HexFormat.of().formatHex(randomBytes());
         Workload workload;
         if (options.protocol() == BenchOptions.Protocol.ZK) {
+            List<InetSocketAddress> chosen = new ArrayList<>();
+            List<String> modes = new ArrayList<>();
+            for (InetSocketAddress server : options.zkServers()) {
+                String mode = options.target() == BenchOptions.Target.ALL ? null : ServerRoles.zkMode(server);
+                if (mode == null || ServerRoles.picks(options.target(), mode)) {
+                    chosen.add(server);
+                }
+                modes.add(server.getHostString() + ":" + server.getPort() + (mode == null ? "" : " is " + mode));
+            }
+            options = targeted(options, List.of(), chosen, modes, progress);
             ZkWorkload.greet(options.zkServers(), progress);
             workload = ZkWorkload.of(options, parent);
         } else {
+            List<URI> chosen = new ArrayList<>();
             List<BenchHttp> servers = new ArrayList<>();
+            List<String> modes = new ArrayList<>();
             for (URI url : options.urls()) {
                 BenchHttp http = new BenchHttp(url);
                 JsonNode status = http.status();
-                progress.println("paddock bench: " + url + " is " + status.path("mode").asText("?")
+                String mode = status.path("mode").asText("?");
+                progress.println("paddock bench: " + url + " is " + mode
                         + " Paddock " + status.path("version").asText("?") + " at zxid " + status.path("zxid").asText("?"));
-                servers.add(http);
+                if (ServerRoles.picks(options.target(), mode)) {
+                    chosen.add(url);
+                    servers.add(http);
+                }
+                modes.add(url + " is " + mode);
             }
+            options = targeted(options, chosen, List.of(), modes, progress);
             workload = Workload.of(options, servers, parent);
         }
         int serverCount = options.serverCount();
         progress.println("paddock bench: workload " + options.workload().optionName()
                 + (options.workload() == WorkloadKind.MIXED ? " (read ratio " + options.readRatio() + ")" : "")
-                + " over " + options.protocol().optionName() + ", " + options.keys()
-                + " keys under " + parent + ", values of " + options.valueSize() + " bytes, "
+                + " over " + options.protocol().optionName() + ", " + options.keysUsed()
+                + " keys under " + parent + ", names of " + options.keySize() + " bytes, values of "
+                + options.valueSize() + " bytes, "
                 + options.outstanding() + " outstanding per client, warm-up " + seconds(options.warmup().toMillis())
                 + ", measured " + seconds(options.duration().toMillis()) + " per run"
                 + (serverCount == 1 ? "" : ", clients spread over " + serverCount + " servers"));
@@ -184,9 +240,14 @@ public final class BenchCommand {
             workload.prepare();
             out.println(RunResult.tableHeader());
             out.flush();
-            for (int clients : options.clients()) {
-                progress.println("paddock bench: " + clients + " client" + (clients == 1 ? "" : "s") + " ...");
-                RunResult result = BenchRun.run(workload, options, clients, progress);
+            for (int run = 0; run < options.clients().size(); run++) {
+                int clients = options.clients().get(run);
+                int connections = options.connectionsOf(run);
+                String who = options.workload() == WorkloadKind.WATCH ? clients + " watcher" + (clients == 1 ? "" : "s")
+                        : clients + " client" + (clients == 1 ? "" : "s")
+                        + (connections == clients ? "" : " over " + connections + " connection" + (connections == 1 ? "" : "s"));
+                progress.println("paddock bench: " + who + " ...");
+                RunResult result = BenchRun.run(workload, options, clients, connections, progress);
                 results.add(result);
                 out.println(result.tableRow());
                 out.println(result.jsonLine());
@@ -205,6 +266,25 @@ public final class BenchCommand {
         }
         workload.cleanup();
         return results;
+    }
+
+    /**
+     * The options with the servers --target picked; a BenchException when it picked none (exit 1:
+     * the servers are not what the invocation needs, as an unreachable one is not).
+     */
+    private static BenchOptions targeted(BenchOptions options, List<URI> urls, List<InetSocketAddress> zkServers,
+            List<String> modes, PrintStream progress) throws BenchException {
+        if (options.target() == BenchOptions.Target.ALL) {
+            return options;
+        }
+        if (urls.isEmpty() && zkServers.isEmpty()) {
+            throw new BenchException("--target " + options.target().optionName() + " picks none of the servers given: "
+                    + String.join(", ", modes));
+        }
+        progress.println("paddock bench: --target " + options.target().optionName() + " picks "
+                + (urls.isEmpty() ? zkServers.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList() : urls)
+                + " of " + String.join(", ", modes));
+        return options.withServers(urls, zkServers);
     }
 
     /**

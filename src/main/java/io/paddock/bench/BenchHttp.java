@@ -37,6 +37,7 @@ final class BenchHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OCTET_STREAM = "application/octet-stream";
+    static final String SESSION_HEADER = "Paddock-Session";
 
     private final URI base;
     private final HttpClient client;
@@ -84,6 +85,68 @@ final class BenchHttp {
                 .timeout(REQUEST_TIMEOUT)
                 .GET()
                 .build();
+    }
+
+    /** create of a persistent znode with the data as bare bytes (no base64 on either side). */
+    static HttpRequest create(URI znode, byte[] data) {
+        return HttpRequest.newBuilder(znode)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", OCTET_STREAM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                .build();
+    }
+
+    /** create of an ephemeral znode of {@code session}, the data as bare bytes. */
+    static HttpRequest createEphemeral(URI znode, byte[] data, String session) {
+        return HttpRequest.newBuilder(URI.create(znode + "?mode=EPHEMERAL"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", OCTET_STREAM)
+                .header(SESSION_HEADER, session)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                .build();
+    }
+
+    /** POST /v1/sessions with the timeout ZooKeeper clients of the driver ask for. */
+    HttpRequest openSession() {
+        return HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"timeoutMs\":" + ZkWire.SESSION_TIMEOUT_MS + "}"))
+                .build();
+    }
+
+    /** DELETE /v1/sessions/{id}: the session ends, its ephemerals go. */
+    HttpRequest closeSession(String session) {
+        return HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + session))
+                .timeout(REQUEST_TIMEOUT)
+                .DELETE()
+                .build();
+    }
+
+    /** GET /v1/sessions/{id}/events: the session's Server-Sent Events; no timeout, as the stream stays open. */
+    HttpRequest events(String session) {
+        return HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + session + "/events"))
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build();
+    }
+
+    /** getData as bare bytes leaving a one-shot data watch for {@code session}. */
+    static HttpRequest watchData(URI znode, String session) {
+        return HttpRequest.newBuilder(URI.create(znode + "?raw&watch=true"))
+                .timeout(REQUEST_TIMEOUT)
+                .header(SESSION_HEADER, session)
+                .GET()
+                .build();
+    }
+
+    /** The session id in the answer to {@link #openSession()}, as the API writes it ("0x..."). */
+    static String sessionIdOf(String body) throws IOException {
+        JsonNode id = JSON.readTree(body).path("sessionId");
+        if (!id.isTextual()) {
+            throw new IOException("no sessionId in the answer to POST /v1/sessions: " + body);
+        }
+        return id.asText();
     }
 
     /**

@@ -20,6 +20,7 @@ final class BenchKeys {
     private final List<BenchHttp> servers;
     private final String parent;
     private final int keys;
+    private final int keySize;
     private final byte[] value;
     /** [server][key]: the znode URLs as each server serves them. */
     private final URI[][] uris;
@@ -27,12 +28,18 @@ final class BenchKeys {
     private boolean parentExists;
 
     BenchKeys(List<BenchHttp> servers, String parent, int keys, int valueSize) {
+        this(servers, parent, keys, valueSize, BenchOptions.DEFAULT_KEY_SIZE);
+    }
+
+    /** @param keys how many keys to make, 0 for none (the parent alone) */
+    BenchKeys(List<BenchHttp> servers, String parent, int keys, int valueSize, int keySize) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server to send requests to");
         }
         this.servers = List.copyOf(servers);
         this.parent = parent;
         this.keys = keys;
+        this.keySize = keySize;
         this.value = valueBytes(valueSize);
         this.uris = new URI[servers.size()][keys];
         for (int s = 0; s < servers.size(); s++) {
@@ -54,11 +61,58 @@ final class BenchKeys {
 
     /** Key names of one width, so that every request has the same size: k0000000, k0000001, ... */
     static String keyName(int index) {
-        return String.format("k%07d", index);
+        return keyName(index, BenchOptions.DEFAULT_KEY_SIZE);
+    }
+
+    /** The name of key {@code index}: {@code k} and the index in {@code keySize - 1} digits. */
+    static String keyName(long index, int keySize) {
+        return name('k', index, keySize);
+    }
+
+    /**
+     * A name of {@code keySize} bytes: the letter, then {@code index} in decimal padded with zeros;
+     * an index too large for the width makes a longer name, still one of its own.
+     */
+    static String name(char letter, long index, int keySize) {
+        String digits = Long.toString(index);
+        StringBuilder name = new StringBuilder(Math.max(keySize, digits.length() + 1)).append(letter);
+        for (int pad = keySize - 1 - digits.length(); pad > 0; pad--) {
+            name.append('0');
+        }
+        return name.append(digits).toString();
+    }
+
+    /** How many names of {@code keySize} bytes there are for one letter: 10^(keySize - 1), at most Long.MAX_VALUE. */
+    static long nameCapacity(int keySize) {
+        long capacity = 1;
+        for (int digit = 1; digit < keySize; digit++) {
+            if (capacity > Long.MAX_VALUE / 10) {
+                return Long.MAX_VALUE;
+            }
+            capacity *= 10;
+        }
+        return capacity;
     }
 
     String keyPath(int index) {
-        return parent + "/" + keyName(index);
+        return parent + "/" + keyName(index, keySize);
+    }
+
+    String parent() {
+        return parent;
+    }
+
+    int keySize() {
+        return keySize;
+    }
+
+    List<BenchHttp> servers() {
+        return servers;
+    }
+
+    /** The server that client {@code client} talks to. */
+    BenchHttp serverOf(int client) {
+        return servers.get(client % servers.size());
     }
 
     int keys() {
@@ -90,8 +144,10 @@ final class BenchKeys {
         for (int k = 0; k < keys; k++) {
             paths.add(keyPath(k));
         }
-        first.createAll(paths, value);
-        String last = keyPath(keys - 1);
+        if (keys > 0) {
+            first.createAll(paths, value);
+        }
+        String last = keys > 0 ? keyPath(keys - 1) : parent;
         for (BenchHttp server : servers.subList(1, servers.size())) {
             server.awaitExists(last, VISIBLE_DEADLINE);
         }

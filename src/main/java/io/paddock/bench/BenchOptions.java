@@ -32,10 +32,35 @@ import java.util.regex.Pattern;
  * @param servers     failover only: the participants of the ensemble it launches
  * @param trials      failover only: how many times the leader is killed
  * @param tickTimeMs  failover only: the servers' tickTime, or 0 for conf/paddock.cfg's
+ * @param connections the connections (http) or sessions (zk) the clients of a run share: empty
+ *                    for one per client; one value for every run; or one value per --clients value
+ * @param keySize     bytes of every znode name the workload makes (keys, created and ephemeral znodes)
+ * @param target      which of the servers given the clients talk to, by role
  */
 public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAddress> zkServers, List<Integer> clients,
         int outstanding, Duration duration, Duration warmup, int valueSize, int keys, WorkloadKind workload,
-        double readRatio, int servers, int trials, int tickTimeMs) {
+        double readRatio, int servers, int trials, int tickTimeMs, List<Integer> connections, int keySize,
+        Target target) {
+
+    /** What {@code --target} names: the servers the clients are spread over, by their role. */
+    public enum Target {
+        /** Every server given (a standalone server counts as the leader). */
+        ALL("all"),
+        /** The leader only (or the standalone server). */
+        LEADER("leader"),
+        /** Every follower, not the leader. */
+        FOLLOWERS("followers");
+
+        private final String optionName;
+
+        Target(String optionName) {
+            this.optionName = optionName;
+        }
+
+        public String optionName() {
+            return optionName;
+        }
+    }
 
     /** What {@code --protocol} names: how the clients talk to the servers. */
     public enum Protocol {
@@ -63,6 +88,13 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
     public static final int DEFAULT_VALUE_SIZE = 100;
     public static final int DEFAULT_KEYS = 1000;
     public static final double DEFAULT_READ_RATIO = 0.9;
+    public static final int DEFAULT_WATCHERS = 100;
+    /** The width of today's key names, {@code k0000000}: the default of --key-size. */
+    public static final int DEFAULT_KEY_SIZE = 8;
+    /** A letter and at least one digit. */
+    static final int MIN_KEY_SIZE = 2;
+    /** Far below ZooKeeper's limits on a path; longer names measure nothing new. */
+    static final int MAX_KEY_SIZE = 1000;
 
     static final int MAX_CLIENTS = 10_000;
     static final int MAX_OUTSTANDING = 1_000;
@@ -82,7 +114,7 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
 
     /** Options of the throughput workloads (write, read), which failover does not take. */
     static final List<String> THROUGHPUT_OPTIONS = List.of("--protocol", "--url", "--clients", "--outstanding",
-            "--duration", "--warmup", "--value-size", "--keys");
+            "--duration", "--warmup", "--value-size", "--keys", "--connections", "--key-size", "--target", "--watchers");
     /** Options of failover only. */
     static final List<String> FAILOVER_OPTIONS = List.of("--servers", "--trials", "--tick-time");
 
@@ -97,6 +129,41 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
         urls = List.copyOf(urls);
         zkServers = List.copyOf(zkServers);
         clients = List.copyOf(clients);
+        connections = List.copyOf(connections);
+    }
+
+    /**
+     * The options as before this record gained --connections, --key-size and --target: one
+     * connection per client, today's key names, every server.
+     */
+    public BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAddress> zkServers, List<Integer> clients,
+            int outstanding, Duration duration, Duration warmup, int valueSize, int keys, WorkloadKind workload,
+            double readRatio, int servers, int trials, int tickTimeMs) {
+        this(protocol, urls, zkServers, clients, outstanding, duration, warmup, valueSize, keys, workload, readRatio,
+                servers, trials, tickTimeMs, List.of(), DEFAULT_KEY_SIZE, Target.ALL);
+    }
+
+    /** The connections (http) or sessions (zk) the clients of run {@code run} (from 0, the --clients order) share. */
+    public int connectionsOf(int run) {
+        if (connections.isEmpty()) {
+            return clients.get(run);
+        }
+        return connections.size() == 1 ? connections.get(0) : connections.get(run);
+    }
+
+    /** These options with the clients spread over {@code chosen} servers only (after --target picked them). */
+    public BenchOptions withServers(List<URI> chosenUrls, List<InetSocketAddress> chosenZkServers) {
+        return new BenchOptions(protocol, chosenUrls, chosenZkServers, clients, outstanding, duration, warmup,
+                valueSize, keys, workload, readRatio, servers, trials, tickTimeMs, connections, keySize, target);
+    }
+
+    /** How many znodes of {@code --keys} the workload uses: all for write, read and mixed, one for watch and lock, none else. */
+    public int keysUsed() {
+        return switch (workload) {
+            case WRITE, READ, MIXED -> keys;
+            case WATCH, LOCK -> 1;
+            case CREATE, CHURN, FAILOVER -> 0;
+        };
     }
 
     /** Where client {@code client} (from 0) sends its requests: the URLs taken round-robin. */
@@ -153,6 +220,10 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
         int servers = DEFAULT_SERVERS;
         int trials = DEFAULT_TRIALS;
         int tickTimeMs = 0;
+        List<Integer> connections = List.of();
+        int keySize = DEFAULT_KEY_SIZE;
+        Target target = Target.ALL;
+        List<Integer> watchers = List.of(DEFAULT_WATCHERS);
 
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -197,6 +268,10 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
                 case "--servers" -> servers = parseInt(name, value, MIN_SERVERS, MAX_SERVERS);
                 case "--trials" -> trials = parseInt(name, value, 1, MAX_TRIALS);
                 case "--tick-time" -> tickTimeMs = parseInt(name, value, 1, MAX_TICK_TIME_MS);
+                case "--connections" -> connections = parseIntList(name, value, 1, MAX_CLIENTS);
+                case "--key-size" -> keySize = parseInt(name, value, MIN_KEY_SIZE, MAX_KEY_SIZE);
+                case "--target" -> target = parseTarget(name, value);
+                case "--watchers" -> watchers = parseIntList(name, value, 1, MAX_CLIENTS);
                 default -> throw new IllegalStateException("isKnown and this switch disagree on " + name);
             }
         }
@@ -211,12 +286,24 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
             if (workload != WorkloadKind.MIXED && MIXED_OPTIONS.contains(name)) {
                 throw new BadOption(name, "applies to --workload mixed only");
             }
+            String refusal = workload == WorkloadKind.FAILOVER ? null : refusal(workload, name);
+            if (refusal != null) {
+                throw new BadOption(name, refusal);
+            }
         }
         readRatio = switch (workload) {
-            case WRITE, FAILOVER -> 0.0;
+            case WRITE, CREATE, CHURN, WATCH, LOCK, FAILOVER -> 0.0;
             case READ -> 1.0;
             case MIXED -> readRatio;
         };
+        if (workload == WorkloadKind.WATCH) {
+            clients = watchers;
+        }
+        checkConnections(connections, clients);
+        if (workload.keyed() && keys > BenchKeys.nameCapacity(keySize)) {
+            throw new BadOption("--key-size", keySize + " bytes name at most " + BenchKeys.nameCapacity(keySize)
+                    + " keys (a letter and " + (keySize - 1) + " digits), fewer than the " + keys + " of --keys");
+        }
         List<URI> urls = List.of();
         List<InetSocketAddress> zkServers = List.of();
         if (workload != WorkloadKind.FAILOVER && protocol == Protocol.HTTP) {
@@ -237,15 +324,70 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
             }
         }
         return new BenchOptions(protocol, urls, zkServers, clients, outstanding, duration, warmup, valueSize, keys,
-                workload, readRatio, servers, trials, tickTimeMs);
+                workload, readRatio, servers, trials, tickTimeMs, connections, keySize, target);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--protocol", "--url", "--clients", "--outstanding", "--duration", "--warmup", "--value-size",
-                    "--keys", "--workload", "--read-ratio", "--servers", "--trials", "--tick-time" -> true;
+                    "--keys", "--workload", "--read-ratio", "--servers", "--trials", "--tick-time", "--connections",
+                    "--key-size", "--target", "--watchers" -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Why a client workload does not take option {@code name}, or null when it does: an option the
+     * workload would ignore makes the printed settings lie.
+     */
+    static String refusal(WorkloadKind workload, String name) {
+        boolean multiplexed = workload.keyed() || workload == WorkloadKind.CREATE;
+        return switch (name) {
+            case "--watchers" -> workload == WorkloadKind.WATCH ? null : "applies to --workload watch only";
+            case "--clients" -> workload == WorkloadKind.WATCH
+                    ? "does not apply to --workload watch, which has one writer; give the watchers with --watchers" : null;
+            case "--keys" -> workload.keyed() ? null
+                    : "applies to --workload write, read and mixed only (" + workload.optionName()
+                    + " does not spread its requests over keys)";
+            case "--outstanding" -> multiplexed ? null
+                    : "does not apply to --workload " + workload.optionName() + ", whose clients do one thing at a time";
+            case "--connections" -> multiplexed ? null
+                    : "does not apply to --workload " + workload.optionName() + ", where every "
+                    + (workload == WorkloadKind.CHURN ? "cycle opens a session of its own" : "client is a session of its own");
+            case "--key-size" -> workload == WorkloadKind.LOCK
+                    ? "does not apply to --workload lock, whose znodes are named by the lock recipe" : null;
+            case "--value-size" -> workload == WorkloadKind.LOCK
+                    ? "does not apply to --workload lock, whose znodes hold no data" : null;
+            default -> null;
+        };
+    }
+
+    /** --connections: one value, or one per --clients value; never more connections than clients in a run. */
+    static void checkConnections(List<Integer> connections, List<Integer> clients) throws BadOption {
+        if (connections.isEmpty()) {
+            return;
+        }
+        if (connections.size() != 1 && connections.size() != clients.size()) {
+            throw new BadOption("--connections", "gives " + connections.size() + " values for " + clients.size()
+                    + " --clients values; give one value, or one per --clients value");
+        }
+        for (int run = 0; run < clients.size(); run++) {
+            int n = connections.size() == 1 ? connections.get(0) : connections.get(run);
+            if (n > clients.get(run)) {
+                throw new BadOption("--connections", n + " connections for " + clients.get(run) + " client"
+                        + (clients.get(run) == 1 ? "" : "s") + ": a connection without a client would sit idle");
+            }
+        }
+    }
+
+    static Target parseTarget(String name, String value) throws BadOption {
+        String wanted = value.trim().toLowerCase(Locale.ROOT);
+        for (Target target : Target.values()) {
+            if (target.optionName().equals(wanted)) {
+                return target;
+            }
+        }
+        throw new BadOption(name, "'" + value + "' is not a target; available: all, leader, followers");
     }
 
     /** Comma-separated URLs, in the order clients take them; one server named twice gets twice the clients. */
@@ -428,6 +570,16 @@ public record BenchOptions(Protocol protocol, List<URI> urls, List<InetSocketAdd
             throw new BadOption(name, "'" + value + "' is longer than " + MAX_DURATION.toHours() + "h");
         }
         return d;
+    }
+
+    /** The workload that {@code --workload} names {@code name}. */
+    static WorkloadKind parseKind(String name) {
+        for (WorkloadKind kind : WorkloadKind.values()) {
+            if (kind.optionName().equals(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("no workload " + name);
     }
 
     static WorkloadKind parseWorkload(String name, String value) throws BadOption {

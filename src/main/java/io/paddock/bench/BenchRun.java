@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,19 +48,23 @@ final class BenchRun {
      */
     static RunResult run(Workload workload, BenchOptions options, int clients, PrintStream progress)
             throws BenchException, InterruptedException {
+        return run(workload, options, clients, clients, progress);
+    }
+
+    /** As above, the clients sharing {@code connections} connections (http) or sessions (zk). */
+    static RunResult run(Workload workload, BenchOptions options, int clients, int connections, PrintStream progress)
+            throws BenchException, InterruptedException {
         List<Client> made = new ArrayList<>(clients);
         try {
-            for (int i = 0; i < clients; i++) {
-                made.add(workload.newClient(i, clients, options.outstanding()));
-            }
-            return measure(workload, options, made, progress);
+            workload.newClients(clients, connections, options.outstanding(), made);
+            return measure(workload, options, clients, connections, made, progress);
         } finally {
             made.forEach(Client::close);
         }
     }
 
-    private static RunResult measure(Workload workload, BenchOptions options, List<Client> clients,
-            PrintStream progress) throws InterruptedException {
+    private static RunResult measure(Workload workload, BenchOptions options, int clientCount, int connections,
+            List<Client> clients, PrintStream progress) throws InterruptedException {
         // The clock starts once the clients exist, so a slow start of many clients eats no measured time.
         long startNs = System.nanoTime() + START_DELAY_NS;
         long measureFromNs = startNs + options.warmup().toNanos();
@@ -93,15 +98,30 @@ final class BenchRun {
         Histogram merged = ClientTally.newHistogram();
         Map<String, Long> errors = new TreeMap<>();
         Map<String, String> firstErrors = new TreeMap<>();
+        Map<String, Long> counters = new TreeMap<>();
+        Map<String, Histogram> extras = new TreeMap<>();
         for (ClientTally tally : tallies) {
             merged.add(tally.latencyUs());
             tally.errorsByCause().forEach((cause, n) -> errors.merge(cause, n, Long::sum));
             tally.firstErrors().forEach(firstErrors::putIfAbsent);
+            tally.counters().forEach((name, n) -> counters.merge(name, n, Long::sum));
+            tally.extraLatencyUs().forEach((name, h) -> extras.computeIfAbsent(name, n -> ClientTally.newHistogram()).add(h));
         }
         firstErrors.forEach((cause, message) -> progress.println("  first error (" + cause + "): " + message));
-        return RunResult.of(workload.name(), options.protocol().optionName(), options.readRatio(), clients.size(),
-                options.serverCount(), options.outstanding(), options.valueSize(), options.keys(),
-                options.duration().toMillis(), merged, errors);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("connections", connections);
+        details.put("keySize", options.keySize());
+        details.put("target", options.target().optionName());
+        if (options.workload() == WorkloadKind.WATCH) {
+            details.put("watchers", clientCount);
+        }
+        details.putAll(counters);
+        extras.forEach((name, h) -> details.putAll(RunResult.percentiles(name, h)));
+        boolean multiplexed = options.workload().keyed() || options.workload() == WorkloadKind.CREATE;
+        return RunResult.of(workload.name(), options.protocol().optionName(), options.readRatio(), clientCount,
+                options.serverCount(), multiplexed ? options.outstanding() : 1,
+                options.workload() == WorkloadKind.LOCK ? 0 : options.valueSize(), options.keysUsed(),
+                options.duration().toMillis(), merged, errors, details);
     }
 
     /** Sleeps to a System.nanoTime() instant; an interrupt ends the wait early, and the client then ends at once. */

@@ -30,6 +30,10 @@ final class ClientTally {
     private final Histogram latencyUs = newHistogram();
     private final Map<String, Long> errorsByCause = new TreeMap<>();
     private final Map<String, String> firstErrors = new TreeMap<>();
+    /** What a workload counts besides requests (notifications, overlaps), by name. */
+    private final Map<String, Long> counters = new TreeMap<>();
+    /** What a workload times besides its ops (the watch workload's time to the first notification), by name. */
+    private final Map<String, Histogram> extraLatencyUs = new TreeMap<>();
 
     ClientTally(Window window) {
         this.window = window;
@@ -60,6 +64,30 @@ final class ClientTally {
             errorsByCause.merge(cause, count, Long::sum);
             firstErrors.putIfAbsent(cause, message);
         }
+    }
+
+    /** Adds {@code n} to the counter {@code name}, whenever it happens: the caller decides what counts. */
+    void count(String name, long n) {
+        counters.merge(name, n, Long::sum);
+    }
+
+    /**
+     * A latency of its own kind, {@code name}, from {@code fromNs} to {@code toNs}, recorded when
+     * {@code countedAtNs} (the instant its op counts at) is inside the window.
+     */
+    void extraLatency(String name, long fromNs, long toNs, long countedAtNs) {
+        if (window.contains(countedAtNs)) {
+            long us = Math.max(0, (toNs - fromNs) / 1000);
+            extraLatencyUs.computeIfAbsent(name, n -> newHistogram()).recordValue(Math.min(us, HIGHEST_TRACKABLE_US));
+        }
+    }
+
+    Map<String, Long> counters() {
+        return counters;
+    }
+
+    Map<String, Histogram> extraLatencyUs() {
+        return extraLatencyUs;
     }
 
     Histogram latencyUs() {

@@ -7,6 +7,8 @@ import org.HdrHistogram.Histogram;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -25,9 +27,14 @@ import java.util.TreeMap;
  *                       answer within the request timeout) or "io" (the connection failed). zk: the
  *                       ZooKeeper error code's name ("BadVersion"), with "ConnectionLoss" when the
  *                       connection failed and "RequestTimeout" when no answer came in time
+ * @param details        more fields of the JSON line, in this order after the others: settings
+ *                       (connections, keySize, target) and what a workload measures besides
+ *                       (watch: watchers, notifications, time to the first notification; lock: overlaps).
+ *                       Values are numbers or strings
  */
 public record RunResult(String workload, String protocol, double readRatio, int clients, int urls, int outstanding, int valueSize, int keys, long durationMs,
-        long ops, long p50Us, long p99Us, long p999Us, long maxUs, SortedMap<String, Long> errorsByStatus) {
+        long ops, long p50Us, long p99Us, long p999Us, long maxUs, SortedMap<String, Long> errorsByStatus,
+        Map<String, Object> details) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
@@ -37,11 +44,28 @@ public record RunResult(String workload, String protocol, double readRatio, int 
 
     public RunResult {
         errorsByStatus = new TreeMap<>(errorsByStatus);
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    /** A result without details. */
+    public RunResult(String workload, String protocol, double readRatio, int clients, int urls, int outstanding,
+            int valueSize, int keys, long durationMs, long ops, long p50Us, long p99Us, long p999Us, long maxUs,
+            SortedMap<String, Long> errorsByStatus) {
+        this(workload, protocol, readRatio, clients, urls, outstanding, valueSize, keys, durationMs, ops, p50Us, p99Us,
+                p999Us, maxUs, errorsByStatus, Map.of());
     }
 
     /** The result of a run from its merged latency histogram (microseconds of successful requests only). */
     static RunResult of(String workload, String protocol, double readRatio, int clients, int urls, int outstanding,
             int valueSize, int keys, long durationMs, Histogram latencyUs, Map<String, Long> errorsByStatus) {
+        return of(workload, protocol, readRatio, clients, urls, outstanding, valueSize, keys, durationMs, latencyUs,
+                errorsByStatus, Map.of());
+    }
+
+    /** As above, with {@code details} for the end of the JSON line. */
+    static RunResult of(String workload, String protocol, double readRatio, int clients, int urls, int outstanding,
+            int valueSize, int keys, long durationMs, Histogram latencyUs, Map<String, Long> errorsByStatus,
+            Map<String, Object> details) {
         long ops = latencyUs.getTotalCount();
         boolean empty = ops == 0;
         return new RunResult(workload, protocol, readRatio, clients, urls, outstanding, valueSize, keys, durationMs, ops,
@@ -49,7 +73,21 @@ public record RunResult(String workload, String protocol, double readRatio, int 
                 empty ? 0 : latencyUs.getValueAtPercentile(99.0),
                 empty ? 0 : latencyUs.getValueAtPercentile(99.9),
                 empty ? 0 : latencyUs.getMaxValue(),
-                new TreeMap<>(errorsByStatus));
+                new TreeMap<>(errorsByStatus), details);
+    }
+
+    /**
+     * Percentiles of a histogram of microseconds as details, in milliseconds: {@code <prefix>P50Ms},
+     * {@code P99Ms}, {@code P999Ms} and {@code MaxMs} (zeros when it is empty).
+     */
+    static Map<String, Object> percentiles(String prefix, Histogram us) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean empty = us.getTotalCount() == 0;
+        out.put(prefix + "P50Ms", ms(empty ? 0 : us.getValueAtPercentile(50.0)));
+        out.put(prefix + "P99Ms", ms(empty ? 0 : us.getValueAtPercentile(99.0)));
+        out.put(prefix + "P999Ms", ms(empty ? 0 : us.getValueAtPercentile(99.9)));
+        out.put(prefix + "MaxMs", ms(empty ? 0 : us.getMaxValue()));
+        return out;
     }
 
     public long errors() {
@@ -109,6 +147,7 @@ public record RunResult(String workload, String protocol, double readRatio, int 
         json.put("durationMs", durationMs);
         ObjectNode byStatus = json.putObject("errorsByStatus");
         errorsByStatus.forEach(byStatus::put);
+        details.forEach((name, value) -> json.set(name, JSON.valueToTree(value)));
         try {
             return JSON.writeValueAsString(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

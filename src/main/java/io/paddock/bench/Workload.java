@@ -25,17 +25,35 @@ interface Workload {
      */
     BenchRun.Client newClient(int client, int clients, int outstanding) throws BenchException;
 
+    /**
+     * The {@code clients} clients of a run, sharing {@code connections} connections or sessions
+     * (as many as clients: one each), added to {@code into} as they are made so that the caller
+     * closes every one made even when a later one fails. By default client by client.
+     */
+    default void newClients(int clients, int connections, int outstanding, List<BenchRun.Client> into)
+            throws BenchException {
+        for (int i = 0; i < clients; i++) {
+            into.add(newClient(i, clients, outstanding));
+        }
+    }
+
     /** Removes everything {@link #prepare()} made; safe to call again, and after a prepare that failed part-way. */
     void cleanup() throws BenchException;
 
     /** The HTTP workload an invocation asked for, its requests spread over {@code servers} (one per URL). */
-    static HttpWorkload of(BenchOptions options, List<BenchHttp> servers, String parent) {
-        BenchKeys keys = new BenchKeys(servers, parent, options.keys(), options.valueSize());
+    static Workload of(BenchOptions options, List<BenchHttp> servers, String parent) {
+        if (options.workload() == WorkloadKind.FAILOVER) {
+            throw new IllegalArgumentException("failover has no clients; FailoverBench runs it");
+        }
+        BenchKeys keys = new BenchKeys(servers, parent, options.keysUsed(),
+                options.workload() == WorkloadKind.LOCK ? 0 : options.valueSize(), options.keySize());
         return switch (options.workload()) {
             case WRITE -> new WriteWorkload(keys);
             case READ -> new ReadWorkload(keys);
             case MIXED -> new MixedWorkload(keys, options.readRatio());
-            case FAILOVER -> throw new IllegalArgumentException("failover has no clients; FailoverBench runs it");
+            case CREATE -> new CreateWorkload(keys);
+            case CHURN, WATCH, LOCK -> new HttpSessionWorkload(options.workload(), keys);
+            case FAILOVER -> throw new IllegalStateException("refused above");
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.paddock.bench;
 
+import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.GetDataRequest;
 import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.SetDataRequest;
@@ -28,32 +29,65 @@ final class ZkBenchClient implements BenchRun.Client {
     static final String CONNECTION_LOSS = "ConnectionLoss";
     static final String REQUEST_TIMEOUT = "RequestTimeout";
 
+    /** The requests one client sends, in order, whatever connection carries them. Used by one thread. */
+    interface Requests {
+        /** Appends the next request, numbered {@code xid}, to {@code requests}. */
+        void appendNext(ZkWire.Encoder requests, int xid) throws IOException;
+    }
+
+    /**
+     * The keyed workloads' requests: getData or setData of the key the schedule names next.
+     *
+     * @param paths the keys' paths, shared by all clients (read only); the schedule's key indexes them
+     * @param value the data every setData writes (read only)
+     */
+    static Requests keyed(OpSchedule schedule, String[] paths, byte[] value) {
+        SetDataRequest setData = new SetDataRequest();
+        GetDataRequest getData = new GetDataRequest();
+        setData.setData(value);
+        setData.setVersion(-1); // any version: clients sharing a key never conflict
+        getData.setWatch(false);
+        return (requests, xid) -> {
+            schedule.advance();
+            if (schedule.isRead()) {
+                getData.setPath(paths[schedule.key()]);
+                requests.append(xid, ZkWire.GET_DATA, getData);
+            } else {
+                setData.setPath(paths[schedule.key()]);
+                requests.append(xid, ZkWire.SET_DATA, setData);
+            }
+        };
+    }
+
+    /** The create workload's requests: a persistent znode of {@code value} at each path {@code names} gives. */
+    static Requests creates(java.util.function.LongFunction<String> names, java.util.function.LongSupplier next,
+            byte[] value) {
+        CreateRequest create = new CreateRequest(null, value, ZkWire.OPEN_ACL_UNSAFE, ZkWire.PERSISTENT);
+        return (requests, xid) -> {
+            create.setPath(names.apply(next.getAsLong()));
+            requests.append(xid, ZkWire.CREATE, create);
+        };
+    }
+
     private final ZkConnection connection;
-    private final OpSchedule schedule;
-    private final String[] paths;
+    private final Requests source;
     private final int outstanding;
     /** The requests in flight, oldest at {@code head}: their xids and when they were sent. */
     private final int[] xids;
     private final long[] sentNs;
-    private final SetDataRequest setData = new SetDataRequest();
-    private final GetDataRequest getData = new GetDataRequest();
     private int head;
     private int inFlight;
 
-    /**
-     * @param paths the keys' paths, shared by all clients (read only); the schedule's key indexes them
-     * @param value the data every setData writes (read only)
-     */
     ZkBenchClient(ZkConnection connection, OpSchedule schedule, String[] paths, byte[] value, int outstanding) {
+        this(connection, keyed(schedule, paths, value), outstanding);
+    }
+
+    ZkBenchClient(ZkConnection connection, Requests source, int outstanding) {
         this.connection = connection;
-        this.schedule = schedule;
-        this.paths = paths;
+        this.source = source;
         this.outstanding = outstanding;
         this.xids = new int[outstanding];
         this.sentNs = new long[outstanding];
-        setData.setData(value);
-        setData.setVersion(-1); // any version: clients sharing a key never conflict
-        getData.setWatch(false);
     }
 
     @Override
@@ -103,15 +137,8 @@ final class ZkBenchClient implements BenchRun.Client {
         requests.clear();
         int appended = 0;
         while (appended < n && (appended == 0 || System.nanoTime() < endNs)) {
-            schedule.advance();
             int xid = connection.nextXid();
-            if (schedule.isRead()) {
-                getData.setPath(paths[schedule.key()]);
-                requests.append(xid, ZkWire.GET_DATA, getData);
-            } else {
-                setData.setPath(paths[schedule.key()]);
-                requests.append(xid, ZkWire.SET_DATA, setData);
-            }
+            source.appendNext(requests, xid);
             xids[(head + inFlight + appended) % outstanding] = xid;
             appended++;
         }

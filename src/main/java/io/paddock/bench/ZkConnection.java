@@ -4,6 +4,7 @@ import org.apache.jute.Record;
 import org.apache.zookeeper.proto.ConnectRequest;
 import org.apache.zookeeper.proto.ConnectResponse;
 import org.apache.zookeeper.proto.ReplyHeader;
+import org.apache.zookeeper.proto.WatcherEvent;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -39,6 +40,8 @@ final class ZkConnection implements AutoCloseable {
     private long sessionId;
     private int sessionTimeoutMs;
     private int lastXid;
+    /** True while a frame has been read in part: a read timeout then is no longer a quiet wait. */
+    private volatile boolean midFrame;
 
     private ZkConnection(InetSocketAddress address, SocketChannel channel, InputStream in) {
         this.address = address;
@@ -127,11 +130,54 @@ final class ZkConnection implements AutoCloseable {
      */
     ReplyHeader readReply() throws IOException {
         while (true) {
-            readFrame();
-            header.deserialize(frame.archive(), "header");
+            readAny();
             if (header.getXid() >= 0) {
                 return header;
             }
+        }
+    }
+
+    /** Reads the next frame's header, whatever it is: a reply, a watch event (xid -1), a ping's answer (-2). */
+    ReplyHeader readAny() throws IOException {
+        readFrame();
+        header.deserialize(frame.archive(), "header");
+        return header;
+    }
+
+    /**
+     * Waits for the next watch event and returns it; called with no request in flight, so a reply
+     * to a request is a broken stream. A reply that does not come within the read timeout fails
+     * it with a SocketTimeoutException.
+     */
+    WatcherEvent awaitEvent() throws IOException {
+        while (true) {
+            ReplyHeader h = readAny();
+            if (h.getXid() == ZkWire.NOTIFICATION_XID) {
+                WatcherEvent event = new WatcherEvent();
+                event.deserialize(frame.archive(), "event");
+                return event;
+            }
+            if (h.getXid() >= 0) {
+                throw new IOException(describe() + " answered xid " + h.getXid() + " while no request was in flight");
+            }
+        }
+    }
+
+    /**
+     * Ends the session (closeSession) and waits for the server to confirm it; a failure is thrown,
+     * so that a caller that measures sessions sees it. The connection is closed either way.
+     */
+    void endSession() throws IOException {
+        try {
+            int xid = nextXid();
+            encoder.clear();
+            encoder.append(xid, ZkWire.CLOSE_SESSION, null);
+            send();
+            while (readReply().getXid() != xid) {
+                // a reply to a request sent before the close
+            }
+        } finally {
+            close();
         }
     }
 
@@ -161,17 +207,9 @@ final class ZkConnection implements AutoCloseable {
      */
     void closeSession() {
         try {
-            int xid = nextXid();
-            encoder.clear();
-            encoder.append(xid, ZkWire.CLOSE_SESSION, null);
-            send();
-            while (readReply().getXid() != xid) {
-                // a reply to a request sent before the close
-            }
+            endSession();
         } catch (IOException e) {
             // The server may close the connection as it confirms; either way the session is over.
-        } finally {
-            close();
         }
     }
 
@@ -184,6 +222,11 @@ final class ZkConnection implements AutoCloseable {
         }
     }
 
+    /** Whether the last read stopped inside a frame (its length read in part, or its body). */
+    boolean midFrame() {
+        return midFrame;
+    }
+
     private void readFrame() throws IOException {
         readFully(lengthBytes, 4);
         int length = ((lengthBytes[0] & 0xff) << 24) | ((lengthBytes[1] & 0xff) << 16)
@@ -192,6 +235,7 @@ final class ZkConnection implements AutoCloseable {
             throw new IOException(describe() + " sent a frame of " + length + " bytes, not a ZooKeeper reply");
         }
         readFully(frame.prepare(length), length);
+        midFrame = false;
     }
 
     private void readFully(byte[] into, int n) throws IOException {
@@ -202,6 +246,7 @@ final class ZkConnection implements AutoCloseable {
                 throw new EOFException(describe() + " closed the connection");
             }
             done += read;
+            midFrame = true;
         }
     }
 }

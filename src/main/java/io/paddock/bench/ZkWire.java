@@ -43,8 +43,13 @@ final class ZkWire {
     /** What the driver asks for; the server negotiates it into its own bounds (ZooKeeper: 2 to 20 ticks). */
     static final int SESSION_TIMEOUT_MS = 30_000;
     static final int PASSWORD_BYTES = 16;
-    /** CreateMode.PERSISTENT's flags. */
+    /** CreateMode's flags: PERSISTENT, EPHEMERAL, EPHEMERAL_SEQUENTIAL. */
     static final int PERSISTENT = 0;
+    static final int EPHEMERAL = 1;
+    static final int EPHEMERAL_SEQUENTIAL = 3;
+    /** Watcher.Event.EventType's numbers of the events the driver waits for. */
+    static final int NODE_DELETED = 2;
+    static final int NODE_DATA_CHANGED = 3;
     /** Perms.ALL: read, write, create, delete, admin. */
     static final int PERMS_ALL = 31;
     /** ZooDefs.Ids.OPEN_ACL_UNSAFE: everyone may do everything, as the HTTP API's default ACL. */

@@ -16,15 +16,19 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
- * The write, read and mixed workloads over ZooKeeper's binary protocol: the same keys as over
+ * Every client workload over ZooKeeper's binary protocol. Write, read and mixed: the same keys as over
  * HTTP ({@code <parent>/k0000000} ..., {@code valueSize} bytes each) under a fresh parent znode,
  * the same order of keys and reads per client ({@link OpSchedule}), setData with any version and
  * getData without a watch. Set-up and clean-up run in sessions of their own, opened for the job
  * and closed after it, so that no session idles (and expires) through the runs; their creates and
- * deletes are pipelined, a window of {@link #SETUP_WINDOW} at a time.
+ * deletes are pipelined, a window of {@link #SETUP_WINDOW} at a time. Create: new znodes named
+ * {@code c} and a number, deleted by name at the end. Churn: ephemeral znodes {@code e<number>},
+ * gone with their sessions ({@link ZkChurnOp}). Watch: one znode, watched ({@link WatchFanOut}).
+ * Lock: one znode, the lock, with the contenders' nodes under it ({@link ZkLockOp}).
  */
 final class ZkWorkload implements Workload {
 
@@ -39,37 +43,52 @@ final class ZkWorkload implements Workload {
     private static final int NO_NODE = ErrorCode.NO_NODE.intValue();
     private static final int NOT_EMPTY = ErrorCode.NOT_EMPTY.intValue();
 
-    private final String name;
+    private final WorkloadKind kind;
     private final List<InetSocketAddress> servers;
     private final String parent;
     private final String[] paths;
     private final byte[] value;
     private final double readRatio;
+    private final int keySize;
+    /** Numbers the znodes that create and churn make, over every client and run: each name once. */
+    private final AtomicLong made = new AtomicLong();
     /** Set once the parent exists, cleared once it is gone: clean-up may be asked for twice (a shutdown hook and the normal end). */
     private boolean parentExists;
 
+    /** A keyed workload (write, read or mixed, by {@code name}) with today's key names. */
     ZkWorkload(String name, List<InetSocketAddress> servers, String parent, int keys, int valueSize, double readRatio) {
+        this(BenchOptions.parseKind(name), servers, parent, keys, valueSize, readRatio, BenchOptions.DEFAULT_KEY_SIZE);
+    }
+
+    /**
+     * @param keys the znodes made before the runs: the keys of write, read and mixed; the watched
+     *             znode of watch and the lock's znode of lock (1); none for create and churn
+     */
+    ZkWorkload(WorkloadKind kind, List<InetSocketAddress> servers, String parent, int keys, int valueSize,
+            double readRatio, int keySize) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server to send requests to");
         }
-        this.name = name;
+        if (kind == WorkloadKind.FAILOVER) {
+            throw new IllegalArgumentException("failover has no clients; FailoverBench runs it");
+        }
+        this.kind = kind;
         this.servers = List.copyOf(servers);
         this.parent = parent;
         this.paths = new String[keys];
         for (int k = 0; k < keys; k++) {
-            paths[k] = parent + "/" + BenchKeys.keyName(k);
+            paths[k] = parent + "/" + BenchKeys.keyName(k, keySize);
         }
         this.value = BenchKeys.valueBytes(valueSize);
         this.readRatio = readRatio;
+        this.keySize = keySize;
     }
 
     /** The workload an invocation with {@code --protocol zk} asked for. */
     static ZkWorkload of(BenchOptions options, String parent) {
-        if (options.workload() == WorkloadKind.FAILOVER) {
-            throw new IllegalArgumentException("failover has no clients; FailoverBench runs it");
-        }
-        return new ZkWorkload(options.workload().optionName(), options.zkServers(), parent, options.keys(),
-                options.valueSize(), options.readRatio());
+        return new ZkWorkload(options.workload(), options.zkServers(), parent, options.keysUsed(),
+                options.workload() == WorkloadKind.LOCK ? 0 : options.valueSize(), options.readRatio(),
+                options.keySize());
     }
 
     /**
@@ -87,7 +106,7 @@ final class ZkWorkload implements Workload {
 
     @Override
     public String name() {
-        return name;
+        return kind.optionName();
     }
 
     /**
@@ -106,7 +125,7 @@ final class ZkWorkload implements Workload {
             synchronized (this) {
                 parentExists = true;
             }
-            create.setData(value);
+            create.setData(kind == WorkloadKind.LOCK ? new byte[0] : value);
             pipeline(first, ZkWire.CREATE, k -> {
                 create.setPath(paths[k]);
                 return create;
@@ -116,16 +135,100 @@ final class ZkWorkload implements Workload {
         } finally {
             first.closeSession();
         }
+        String last = paths.length > 0 ? paths[paths.length - 1] : parent;
         for (InetSocketAddress server : servers.subList(1, servers.size())) {
-            awaitExists(server, paths[paths.length - 1]);
+            awaitExists(server, last);
         }
     }
 
+    /**
+     * Client {@code client} of a run of {@code clients}, on a session of its own (a lock contender
+     * alone with its own guard; for watch, client 0 is the run: the writer and {@code clients} watchers).
+     */
     @Override
     public BenchRun.Client newClient(int client, int clients, int outstanding) throws BenchException {
-        ZkConnection connection = connect(servers.get(client % servers.size()));
-        return new ZkBenchClient(connection, new OpSchedule(client, clients, paths.length, readRatio), paths, value,
-                outstanding);
+        return switch (kind) {
+            case WRITE, READ, MIXED, CREATE -> new ZkBenchClient(connect(serverOf(client)), requests(client, clients),
+                    outstanding);
+            case CHURN -> new LoopClient(new ZkChurnOp(serverOf(client),
+                    n -> parent + "/" + BenchKeys.name('e', n, keySize), made::getAndIncrement, value));
+            case LOCK -> new LoopClient(new ZkLockOp(connect(serverOf(client)), paths[0], new LockGuard()));
+            case WATCH -> {
+                if (client != 0) {
+                    throw new IllegalArgumentException("the watch workload has one client per run, the writer and its watchers");
+                }
+                yield watchRun(clients);
+            }
+            case FAILOVER -> throw new IllegalStateException("failover has no clients");
+        };
+    }
+
+    /**
+     * The clients of a run: the keyed and create workloads' over {@code connections} sessions
+     * shared round-robin when that is fewer than the clients; the lock contenders with one guard;
+     * watch as one client.
+     */
+    @Override
+    public void newClients(int clients, int connections, int outstanding, List<BenchRun.Client> into)
+            throws BenchException {
+        if (kind == WorkloadKind.WATCH) {
+            into.add(watchRun(clients));
+        } else if (kind == WorkloadKind.LOCK) {
+            LockGuard guard = new LockGuard();
+            for (int i = 0; i < clients; i++) {
+                into.add(new LoopClient(new ZkLockOp(connect(serverOf(i)), paths[0], guard)));
+            }
+        } else if (connections < clients && kind != WorkloadKind.CHURN) {
+            List<ZkSharedConnection> shared = new ArrayList<>(connections);
+            try {
+                for (int c = 0; c < connections; c++) {
+                    int users = clients / connections + (c < clients % connections ? 1 : 0);
+                    shared.add(new ZkSharedConnection(connect(serverOf(c)), users));
+                }
+            } catch (BenchException e) {
+                shared.forEach(ZkSharedConnection::abort);
+                throw e;
+            }
+            for (int i = 0; i < clients; i++) {
+                into.add(new ZkSharedClient(shared.get(i % connections), requests(i, clients), outstanding));
+            }
+        } else {
+            Workload.super.newClients(clients, connections, outstanding, into);
+        }
+    }
+
+    /** Connection c (and client c, when each has its own) talks to server c mod n. */
+    private InetSocketAddress serverOf(int i) {
+        return servers.get(i % servers.size());
+    }
+
+    /** What client {@code client} of the keyed and create workloads sends. */
+    private ZkBenchClient.Requests requests(int client, int clients) {
+        if (kind == WorkloadKind.CREATE) {
+            return ZkBenchClient.creates(n -> parent + "/" + BenchKeys.name('c', n, keySize), made::getAndIncrement,
+                    value);
+        }
+        return ZkBenchClient.keyed(new OpSchedule(client, clients, paths.length, readRatio), paths, value);
+    }
+
+    /** The writer on the first server and {@code watchers} sessions spread over all, every session open. */
+    private BenchRun.Client watchRun(int watchers) throws BenchException {
+        List<ZkConnection> opened = new ArrayList<>(watchers + 1);
+        try {
+            ZkConnection writer = connect(servers.get(0));
+            opened.add(writer);
+            List<WatchFanOut.Watcher> sessions = new ArrayList<>(watchers);
+            for (int i = 0; i < watchers; i++) {
+                ZkConnection connection = connect(serverOf(i));
+                opened.add(connection);
+                sessions.add(new ZkWatchSessions.Watcher(connection, paths[0]));
+            }
+            return new WatchFanOut(new ZkWatchSessions.Writer(writer, paths[0], value), sessions,
+                    2 * READ_TIMEOUT.toMillis());
+        } catch (BenchException e) {
+            opened.forEach(ZkConnection::closeSession);
+            throw e;
+        }
     }
 
     /**
@@ -141,6 +244,14 @@ final class ZkWorkload implements Workload {
         ZkConnection connection = connect(servers.get(0));
         try {
             DeleteRequest delete = new DeleteRequest(null, -1);
+            if (kind == WorkloadKind.CREATE) {
+                // Every name numbered so far, made or not (a create may have failed): NoNode is fine.
+                long count = made.get();
+                pipeline(connection, ZkWire.DELETE, (int) Math.min(count, Integer.MAX_VALUE), i -> {
+                    delete.setPath(parent + "/" + BenchKeys.name('c', i, keySize));
+                    return delete;
+                }, true, "delete");
+            }
             pipeline(connection, ZkWire.DELETE, k -> {
                 delete.setPath(paths[k]);
                 return delete;

@@ -122,7 +122,8 @@ class BenchOptionsTest {
         BenchOptions.BadOption other = refused("--workload", "scan");
         assertEquals("--workload", other.option());
         assertTrue(other.getMessage().contains("is not a workload"), other.getMessage());
-        assertTrue(other.getMessage().contains("available: write, read, mixed, failover"), other.getMessage());
+        assertTrue(other.getMessage().contains("available: write, read, mixed, create, churn, watch, lock, failover"),
+                other.getMessage());
     }
 
     @Test

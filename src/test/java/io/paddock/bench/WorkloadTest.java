@@ -21,7 +21,7 @@ class WorkloadTest {
         List<String> args = List.of("--url", String.join(",", urls.stream().map(URI::toString).toList()),
                 "--workload", kind, "--keys", Integer.toString(keys));
         BenchOptions options = BenchOptions.parse(args, null);
-        return Workload.of(options, urls.stream().map(BenchHttp::new).toList(), "/bench-t");
+        return (HttpWorkload) Workload.of(options, urls.stream().map(BenchHttp::new).toList(), "/bench-t");
     }
 
     @Test
@@ -54,6 +54,23 @@ class WorkloadTest {
                 .map(r -> r.uri().getPath()).toList();
         assertEquals(List.of("/v1/znodes/bench-t/k0000001", "/v1/znodes/bench-t/k0000004",
                 "/v1/znodes/bench-t/k0000002", "/v1/znodes/bench-t/k0000000"), paths);
+    }
+
+    @Test
+    void createsArePostsOfBareBytesEachToANameOfItsOwnOfTheKeySize() throws Exception {
+        BenchOptions options = BenchOptions.parse(List.of("--url", "http://a:1,http://b:2", "--workload", "create",
+                "--key-size", "5", "--value-size", "7"), null);
+        HttpWorkload w = (HttpWorkload) Workload.of(options, options.urls().stream().map(BenchHttp::new).toList(),
+                "/bench-t");
+        HttpRequest first = w.requests(0, 2).get();
+        HttpRequest second = w.requests(1, 2).get();
+        HttpRequest third = w.requests(0, 2).get();
+        assertEquals("POST", first.method());
+        assertEquals("application/octet-stream", first.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(7, first.bodyPublisher().orElseThrow().contentLength());
+        assertEquals(URI.create("http://a:1/v1/znodes/bench-t/c0000"), first.uri());
+        assertEquals(URI.create("http://b:2/v1/znodes/bench-t/c0001"), second.uri());
+        assertEquals(URI.create("http://a:1/v1/znodes/bench-t/c0002"), third.uri());
     }
 
     @Test
