@@ -42,7 +42,9 @@ Options (each also settable by the environment variable in brackets):
   --clients LIST      bench --clients (CLIENTS, 1,16)
   --duration D        bench --duration per run (DURATION, 10s)
   --warmup D          bench --warmup per run (WARMUP, 2s)
-  --workloads LIST    of write, mixed, read, in this order (WORKLOADS, write,mixed,read)
+  --workloads LIST    of write, mixed, read, create, churn, watch, lock, in this order
+                      (WORKLOADS, write,mixed,read); see \`bin/paddock bench --help\` for each
+  --watchers LIST     watch only: bench --watchers, one run per value (WATCHERS, 10,100)
   --read-ratio R      mixed's share of reads (READ_RATIO, 0.9)
   --outstanding N     bench --outstanding (OUTSTANDING, 1)
   --value-size BYTES  bench --value-size (VALUE_SIZE, 100)
@@ -73,6 +75,7 @@ clients="${CLIENTS:-1,16}"
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-2s}"
 workloads="${WORKLOADS:-write,mixed,read}"
+watchers="${WATCHERS:-10,100}"
 read_ratio="${READ_RATIO:-0.9}"
 outstanding="${OUTSTANDING:-1}"
 value_size="${VALUE_SIZE:-100}"
@@ -107,6 +110,7 @@ while [ $# -gt 0 ]; do
     --duration) duration="$value" ;;
     --warmup) warmup="$value" ;;
     --workloads) workloads="$value" ;;
+    --watchers) watchers="$value" ;;
     --read-ratio) read_ratio="$value" ;;
     --outstanding) outstanding="$value" ;;
     --value-size) value_size="$value" ;;
@@ -121,7 +125,10 @@ done
 IFS=',' read -r -a workload_list <<< "$workloads"
 [ ${#workload_list[@]} -gt 0 ] || die_usage "--workloads: none given"
 for w in "${workload_list[@]}"; do
-  case "$w" in write|mixed|read) ;; *) die_usage "--workloads: '$w' is not write, mixed or read" ;; esac
+  case "$w" in
+    write|mixed|read|create|churn|watch|lock) ;;
+    *) die_usage "--workloads: '$w' is not write, mixed, read, create, churn, watch or lock" ;;
+  esac
 done
 case "$ensemble" in
   0|"") size=1 ;;
@@ -138,21 +145,33 @@ if [ ! -f "$build_dir/classes/io/paddock/Main.class" ] || [ ! -d "$build_dir/lib
   echo "Build it first, from $PADDOCK_HOME: mvn -B -q -Dmaven.test.skip=true package -Dpaddock.buildDir=$build_dir" >&2
   exit 1
 fi
+# The options each workload takes: the bench refuses one that a workload would ignore.
+workload_options() {
+  case "$1" in
+    write|read) echo --clients "$clients" --outstanding "$outstanding" --value-size "$value_size" --keys "$keys" ;;
+    mixed) echo --clients "$clients" --outstanding "$outstanding" --value-size "$value_size" --keys "$keys" \
+      --read-ratio "$read_ratio" ;;
+    create) echo --clients "$clients" --outstanding "$outstanding" --value-size "$value_size" ;;
+    churn|lock) echo --clients "$clients" ;;
+    watch) echo --watchers "$watchers" --value-size "$value_size" ;;
+  esac
+}
 # The bench checks --clients, --duration and the rest itself: asked to reach a port where nothing
 # listens, it exits 2 for a bad option and 1 for the port, before any server is started here.
-bench_options=(--clients "$clients" --duration "$duration" --warmup "$warmup" --outstanding "$outstanding"
-  --value-size "$value_size" --keys "$keys")
-check_rc=0
-check_err="$("$paddock" bench --protocol zk --url 127.0.0.1:1 --workload mixed --read-ratio "$read_ratio" \
-  "${bench_options[@]}" 2>&1 > /dev/null)" || check_rc=$?
-if [ "$check_rc" = 2 ]; then
-  first_line="${check_err%%$'\n'*}"
-  die_usage "${first_line#paddock bench: }"
-elif [ "$check_rc" != 1 ]; then
-  echo "compare-zookeeper: $paddock bench does not run as expected (exit $check_rc):" >&2
-  echo "$check_err" >&2
-  exit 1
-fi
+for w in "${workload_list[@]}"; do
+  read -r -a check_options <<< "$(workload_options "$w")"
+  check_rc=0
+  check_err="$("$paddock" bench --protocol zk --url 127.0.0.1:1 --workload "$w" "${check_options[@]}" \
+    --duration "$duration" --warmup "$warmup" 2>&1 > /dev/null)" || check_rc=$?
+  if [ "$check_rc" = 2 ]; then
+    first_line="${check_err%%$'\n'*}"
+    die_usage "${first_line#paddock bench: }"
+  elif [ "$check_rc" != 1 ]; then
+    echo "compare-zookeeper: $paddock bench --workload $w does not run as expected (exit $check_rc):" >&2
+    echo "$check_err" >&2
+    exit 1
+  fi
+done
 
 log() {
   echo "compare-zookeeper: $*" >&2
@@ -418,12 +437,12 @@ failed=0
 # go to results.jsonl with the server and the round in front.
 run_bench() {
   local round="$1" name="$2" workload="$3" out="$base/runs/r$1-$2-$3"
-  local extra=()
-  [ "$workload" = mixed ] && extra=(--read-ratio "$read_ratio")
+  local options
+  read -r -a options <<< "$(workload_options "$workload")"
   log "round $round: $workload against $name"
   # In the background and waited for, so that a signal to this script is handled at once.
-  "$paddock" bench --protocol zk --url "${urls[$name]}" --workload "$workload" ${extra[@]+"${extra[@]}"} \
-    "${bench_options[@]}" > "$out.out" 2> "$out.err" &
+  "$paddock" bench --protocol zk --url "${urls[$name]}" --workload "$workload" "${options[@]}" \
+    --duration "$duration" --warmup "$warmup" > "$out.out" 2> "$out.err" &
   bench_pid=$!
   local rc=0
   wait "$bench_pid" || rc=$?
@@ -441,7 +460,7 @@ run_bench() {
 # The table: per workload and clients, each server's median ops/s [lowest–highest], median p50 and
 # p99 over the rounds, errors summed, and Paddock's medians over ZooKeeper's.
 summarize() {
-  awk -v workloads="$workloads" -v clients="$clients" -v servers="${servers[*]}" '
+  awk -v workloads="$workloads" -v clients="$clients" -v watchers="$watchers" -v servers="${servers[*]}" '
     function field(line, name,   v) {
       if (!match(line, "\"" name "\":(\"[^\"]*\"|[-0-9.]+)")) return ""
       v = substr(line, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
@@ -468,7 +487,8 @@ summarize() {
     END {
       ns = split(servers, srv, " ")
       nw = split(workloads, wl, ",")
-      nc = split(clients, cl, ",")
+      ncl = split(clients, clientList, ",")
+      nwa = split(watchers, watcherList, ",")
       header = "| workload | clients |"
       rule = "|---|---:|"
       for (s = 1; s <= ns; s++) {
@@ -479,7 +499,11 @@ summarize() {
       if (ns == 2) { header = header " Paddock/ZooKeeper ops/s | p50 | p99 |"; rule = rule "---:|---:|---:|" }
       print header
       print rule
-      for (w = 1; w <= nw; w++) for (c = 1; c <= nc; c++) {
+      for (w = 1; w <= nw; w++) {
+        # A watch run is named by its watchers, every other by its clients.
+        nc = wl[w] == "watch" ? nwa : ncl
+        for (c = 1; c <= nc; c++) cl[c] = wl[w] == "watch" ? watcherList[c] : clientList[c]
+        for (c = 1; c <= nc; c++) {
         row = "| " wl[w] " | " cl[c] " |"
         for (s = 1; s <= ns; s++) {
           key = srv[s] SUBSEP wl[w] SUBSEP (cl[c] + 0)
@@ -490,6 +514,7 @@ summarize() {
         }
         if (ns == 2) row = row " " ratio(mo[2], mo[1]) " | " ratio(m50[2], m50[1]) " | " ratio(m99[2], m99[1]) " |"
         print row
+        }
       }
     }' "$base/results.jsonl"
 }
@@ -530,7 +555,7 @@ done
   fi
   echo
   echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $(java -version 2>&1 | head -n 1)"
-  echo "rounds $rounds, clients $clients, duration $duration, warm-up $warmup, outstanding $outstanding," \
+  echo "rounds $rounds, clients $clients (watch: watchers $watchers), duration $duration, warm-up $warmup, outstanding $outstanding," \
     "values of $value_size bytes, $keys keys, mixed read ratio $read_ratio; servers: ${servers[*]}"
   echo
 } > "$base/summary.md"
