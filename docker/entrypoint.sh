@@ -111,8 +111,8 @@ if [ -n "${PADDOCK_SERVERS:-}" ]; then
   done
   [ "${#server_lines[@]}" -gt 0 ] || fail "PADDOCK_SERVERS lists no server"
   [ -n "$role" ] || fail "PADDOCK_MYID $myid is not one of the servers in PADDOCK_SERVERS"
-  # Artery binds the peer port inside the container on 0.0.0.0 while the other servers reach it by
-  # its service name: ZooKeeper's quorumListenOnAllIPs.
+  # The peer and election ports bind on 0.0.0.0 inside the container while the other servers reach
+  # them by its service name: ZooKeeper's quorumListenOnAllIPs.
   listen_all="${PADDOCK_QUORUM_LISTEN_ON_ALL_IPS:-true}"
   [ "$listen_all" = true ] || [ "$listen_all" = false ] \
     || fail "PADDOCK_QUORUM_LISTEN_ON_ALL_IPS must be true or false, not '$listen_all'"

@@ -20,6 +20,7 @@ import io.paddock.api.zk.ZkServer;
 import io.paddock.server.ActorGateway;
 import io.paddock.server.ClusterSettings;
 import io.paddock.server.PeerActor;
+import io.paddock.server.PeerLinks;
 import io.paddock.server.PaddockConfig;
 import io.paddock.server.ServerGateway;
 import io.paddock.server.SessionTracker;
@@ -124,10 +125,14 @@ public final class PaddockNode implements AutoCloseable {
         TxnLog log = TxnLog.open(config.dataDir(), LogWriter.options(config.storage()));
         DataTree tree;
         Peer core = null;
+        PeerLinks links = null;
         try {
             tree = Recovery.recover(config.dataDir(), log).tree();
             if (!config.standalone()) {
                 core = core(config, serverId, tree, log);
+                PaddockConfig.ServerSpec me = config.servers().get(serverId);
+                String bindHost = config.peerBindAddress() == null ? me.host() : config.peerBindAddress();
+                links = PeerLinks.bind(serverId, new InetSocketAddress(bindHost, me.peerPort()));
                 akkaConfig = ClusterSettings.forEnsemble(config, serverId, config.peerBindAddress())
                         .withFallback(akkaConfig);
             }
@@ -136,8 +141,16 @@ public final class PaddockNode implements AutoCloseable {
             throw e;
         }
         CompletableFuture<Actors> actors = new CompletableFuture<>();
-        ActorSystem<Void> system = ActorSystem.create(guardian(config, serverId, tree, log, core, actors),
-                ClusterSettings.SYSTEM_NAME, akkaConfig);
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(guardian(config, serverId, tree, log, core, links, actors),
+                    ClusterSettings.SYSTEM_NAME, akkaConfig);
+        } catch (RuntimeException e) {
+            if (links != null) {
+                links.close();
+            }
+            throw e;
+        }
         try {
             Actors a = actors.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ServerGateway gateway = new ActorGateway(system, a.tree(), a.tracker(), config.eventWindow(), a.peer(),
@@ -212,7 +225,7 @@ public final class PaddockNode implements AutoCloseable {
         CompletableFuture<Done> stopped = new CompletableFuture<>();
         ActorRef<StopNode> root;
         try {
-            root = appSystem.systemActorOf(embeddedRoot(guardian(config, 0, recovered, log, null, actors, true), stopped),
+            root = appSystem.systemActorOf(embeddedRoot(guardian(config, 0, recovered, log, null, null, actors, true), stopped),
                     EMBEDDED_NAME, Props.empty());
         } catch (InvalidActorNameException e) {
             log.close();
@@ -313,8 +326,8 @@ public final class PaddockNode implements AutoCloseable {
      * promises, so the whole node stops rather than serve half-alive.
      */
     private static Behavior<Void> guardian(PaddockConfig config, long serverId, DataTree recovered, TxnLog log,
-                                           Peer core, CompletableFuture<Actors> ready) {
-        return guardian(config, serverId, recovered, log, core, ready, false);
+                                           Peer core, PeerLinks links, CompletableFuture<Actors> ready) {
+        return guardian(config, serverId, recovered, log, core, links, ready, false);
     }
 
     /**
@@ -322,7 +335,8 @@ public final class PaddockNode implements AutoCloseable {
      *                 stops only the node's actors, never the application's system
      */
     private static Behavior<Void> guardian(PaddockConfig config, long serverId, DataTree recovered, TxnLog log,
-                                           Peer core, CompletableFuture<Actors> ready, boolean embedded) {
+                                           Peer core, PeerLinks links, CompletableFuture<Actors> ready,
+                                           boolean embedded) {
         return Behaviors.setup(ctx -> {
             // The tracker learns the recovered sessions before the tree actor can change them.
             var sessions = Map.copyOf(recovered.sessions());
@@ -330,10 +344,13 @@ public final class PaddockNode implements AutoCloseable {
             AtomicBoolean serving = new AtomicBoolean(core == null);
             ActorRef<PeerActor.Command> peer = null;
             if (core != null) {
-                Map<Long, String> paths = new HashMap<>();
-                config.servers().forEach((id, spec) -> paths.put(id, ClusterSettings.peerPath(spec)));
-                // Named "peer": the other servers address it by this path (ClusterSettings.peerPath).
-                peer = ctx.spawn(PeerActor.create(core, paths, config.tickTime()), "peer");
+                Map<Long, InetSocketAddress> peerPorts = new HashMap<>();
+                Map<Long, String> members = new HashMap<>();
+                config.servers().forEach((id, spec) -> {
+                    peerPorts.put(id, new InetSocketAddress(spec.host(), spec.peerPort()));
+                    members.put(id, ClusterSettings.address(spec));
+                });
+                peer = ctx.spawn(PeerActor.create(core, links, peerPorts, members, config.tickTime()), "peer");
                 ctx.watch(peer);
             }
             ActorRef<TreeActor.Command> tree = ctx.spawn(

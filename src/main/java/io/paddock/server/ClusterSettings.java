@@ -8,32 +8,27 @@ import java.util.List;
 
 /**
  * The Akka settings one server of an ensemble runs with, derived from its server.N line: Akka
- * Cluster over Artery TCP on the server's peerPort, every server a seed node. Akka is only the
- * transport here and a view of who is up: no downing provider, so that nothing but ZAB's own votes,
- * epochs and acks ever decides anything (a server restarted on the same address replaces its old
- * incarnation by joining again; one that stays down merely shows as unreachable).
+ * Cluster over Artery TCP on the server's electionPort, every server a seed node. Peer messages
+ * travel on Paddock's own links on the peerPort ({@link PeerLinks}); Akka Cluster is only a view
+ * of who is up, whose failure detector hints that a leader is gone. There is no downing provider,
+ * so that nothing but ZAB's own votes, epochs and acks ever decides anything (a server restarted
+ * on the same address replaces its old incarnation by joining again; one that stays down merely
+ * shows as unreachable).
  */
 public final class ClusterSettings {
 
     /** The actor system's name: part of every peer address. */
     public static final String SYSTEM_NAME = "paddock";
-    /** Frames above this are cut into chunks (see PeerFrames); Artery's frame limit sits above it. */
-    public static final int MAX_CHUNK_BYTES = 256 * 1024;
-
     private ClusterSettings() {
     }
 
+    /** The server's address in Akka Cluster, as its failure detector names it. */
     public static String address(PaddockConfig.ServerSpec server) {
-        return "akka://" + SYSTEM_NAME + "@" + server.host() + ":" + server.peerPort();
-    }
-
-    /** The path of a server's peer actor (spawned by the node's guardian as "peer"). */
-    public static String peerPath(PaddockConfig.ServerSpec server) {
-        return address(server) + "/user/peer";
+        return "akka://" + SYSTEM_NAME + "@" + server.host() + ":" + server.electionPort();
     }
 
     /**
-     * @param bindHostname where Artery listens (the canonical host, or 0.0.0.0 in a container whose
+     * @param bindHostname where Artery (and the peer links) listen (the canonical host, or 0.0.0.0 in a container whose
      *                     own name resolves to its address only on the container network)
      */
     public static Config forEnsemble(PaddockConfig config, long myId, String bindHostname) {
@@ -47,12 +42,10 @@ public final class ClusterSettings {
                 .withValue("akka.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
                 .withValue("akka.remote.artery.transport", ConfigValueFactory.fromAnyRef("tcp"))
                 .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(me.host()))
-                .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(me.peerPort()))
+                .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(me.electionPort()))
                 .withValue("akka.remote.artery.bind.hostname",
                         ConfigValueFactory.fromAnyRef(bindHostname == null ? me.host() : bindHostname))
-                .withValue("akka.remote.artery.bind.port", ConfigValueFactory.fromAnyRef(me.peerPort()))
-                .withValue("akka.remote.artery.advanced.maximum-frame-size",
-                        ConfigValueFactory.fromAnyRef((MAX_CHUNK_BYTES * 2) + "b"))
+                .withValue("akka.remote.artery.bind.port", ConfigValueFactory.fromAnyRef(me.electionPort()))
                 .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
                 .withValue("akka.cluster.downing-provider-class", ConfigValueFactory.fromAnyRef(""))
                 // Membership chatter (joins, InitJoin) is not what an operator of Paddock needs to read.

@@ -1,7 +1,5 @@
 package io.paddock.server;
 
-import akka.actor.ActorPath;
-import akka.actor.Address;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -14,9 +12,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Asks the operating system whether a silent leader's process is still there. A ZooKeeper
- * follower learns that its leader died from the TCP connection's reset; Paddock's peers talk
- * over Akka's transport, which hides that, and Akka Cluster's failure detector takes seconds
- * (longer for a member that joined a moment ago). So when the leader has missed a ping, the
+ * follower learns that its leader died from the TCP connection's reset; a Paddock follower hears
+ * its leader on a link that reconnects by itself ({@link PeerLinks}), and Akka Cluster's failure
+ * detector takes seconds (longer for a member that joined a moment ago). So when the leader has missed a ping, the
  * follower opens a TCP connection to the leader's peer port: "connection refused" means nothing
  * listens there any more, and the follower stops waiting out syncLimit (a hint, as
  * {@link io.paddock.zab.Input.PeerUnreachable} says; going LOOKING is always safe). A connection
@@ -34,16 +32,11 @@ final class LeaderProbe {
     private boolean inFlight;
 
     /**
-     * @param peerPaths the peer actors' paths by server id (their addresses name the peer ports)
+     * @param peerPorts the servers' peer ports by id
      * @param silenceMs how long the leader may be unheard before a probe (more than its ping interval)
      */
-    LeaderProbe(Map<Long, String> peerPaths, long silenceMs) {
-        peerPaths.forEach((id, path) -> {
-            Address a = ActorPath.fromString(path).address();
-            if (a.getHost().isPresent() && a.getPort().isPresent()) {
-                peerPorts.put(id, new InetSocketAddress(a.getHost().get(), a.getPort().get()));
-            }
-        });
+    LeaderProbe(Map<Long, InetSocketAddress> peerPorts, long silenceMs) {
+        this.peerPorts.putAll(peerPorts);
         this.silenceNanos = silenceMs * 1_000_000L;
     }
 

@@ -1,9 +1,9 @@
 package io.paddock.server;
 
-import akka.actor.ActorSelection;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Adapter;
@@ -22,6 +22,8 @@ import io.paddock.zab.Peer;
 import io.paddock.zab.PeerMessage;
 import io.paddock.zab.PeerStatus;
 import io.paddock.zab.ServerState;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +35,10 @@ import java.util.Set;
 /**
  * The thin actor around one server's ZAB core ({@link Peer}): it turns mailbox messages and a timer
  * into the core's inputs and carries out the core's outputs in the order given, etcd's Ready loop.
- * Peer messages go out as {@link PeerFrame}s to the other servers' peer actors, addressed by path
- * (never by Akka's membership, which decides nothing here); disk work goes to the log writer, whose
+ * Peer messages travel on the servers' own TCP links ({@link PeerLinks}), encoded by
+ * {@link PeerCodec}: sent from this actor, read and decoded on the links' threads and delivered
+ * here in order per sender. Akka Cluster's membership decides nothing here; its failure detector
+ * only hints that a leader is gone. Disk work goes to the log writer, whose
  * completions come back through the tree actor that owns it; committed records, requests to
  * prepare and changes of role go to the tree actor; session touches reported by learners go to the
  * session tracker. The actor holds no protocol logic.
@@ -92,24 +96,44 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
     static final long SETTLE_MS = 200;
 
+    /** A message from server {@code from}, decoded on its link's reader thread. */
+    private record Received(long from, PeerMessage message) implements Command {
+    }
+
     /** Akka Cluster's failure detector marked the member at {@code address} unreachable. */
     private record Unreachable(String address) implements Command {
     }
 
-    public static Behavior<Command> create(Peer core, Map<Long, String> peerPaths, int tickTimeMs) {
+    /**
+     * @param links          this server's peer port, bound; the actor starts the links and closes
+     *                       them when it stops
+     * @param peerAddresses  every server's peer port by id (this server's own is ignored)
+     * @param clusterMembers every server's Akka Cluster address ("akka://paddock@host:port") by id,
+     *                       to name the server behind the failure detector's verdicts
+     */
+    public static Behavior<Command> create(Peer core, PeerLinks links, Map<Long, InetSocketAddress> peerAddresses,
+                                    Map<Long, String> clusterMembers, int tickTimeMs) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash ->
-                waitForWiring(ctx, timers, stash, core, peerPaths, tickTimeMs))));
+                waitForWiring(ctx, timers, stash, core, new Links(links, peerAddresses, clusterMembers), tickTimeMs))));
+    }
+
+    private record Links(PeerLinks links, Map<Long, InetSocketAddress> peerAddresses,
+                         Map<Long, String> clusterMembers) {
     }
 
     private static Behavior<Command> waitForWiring(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-                                                   StashBuffer<Command> stash, Peer core, Map<Long, String> peerPaths,
+                                                   StashBuffer<Command> stash, Peer core, Links links,
                                                    int tickTimeMs) {
         return Behaviors.receive(Command.class)
                 .onMessage(Wire.class, w -> {
                     long halfTick = Math.max(1, tickTimeMs / 2);
                     timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(halfTick));
                     timers.startTimerWithFixedDelay(Settle.INSTANCE, Duration.ofMillis(Math.min(SETTLE_MS, halfTick)));
-                    return stash.unstashAll(new PeerActor(ctx, core, peerPaths, w, halfTick));
+                    return stash.unstashAll(new PeerActor(ctx, core, links, w, halfTick));
+                })
+                .onSignal(PostStop.class, s -> {
+                    links.links().close();
+                    return Behaviors.same();
                 })
                 .onAnyMessage(m -> {
                     stash.stash(m);
@@ -120,8 +144,11 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
     private final Peer core;
     private final long myId;
-    private final Map<Long, ActorSelection> peers = new HashMap<>();
-    private final PeerFrames frames;
+    private final PeerLinks links;
+    private final PeerCodec codec;
+    /** The last message encoded and its bytes: a proposal goes to every follower as the same bytes. */
+    private PeerMessage lastEncoded;
+    private byte[] lastEncodedBytes;
     private final ActorRef<TreeActor.Command> tree;
     private final ActorRef<LogWriter.Command> log;
     private ActorRef<SessionTracker.Command> tracker;
@@ -131,37 +158,38 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     private final Map<String, Long> addresses = new HashMap<>();
     private final LeaderProbe probe;
 
-    private PeerActor(ActorContext<Command> ctx, Peer core, Map<Long, String> peerPaths, Wire wire, long halfTickMs) {
+    private PeerActor(ActorContext<Command> ctx, Peer core, Links links, Wire wire, long halfTickMs) {
         super(ctx);
         this.core = core;
         this.myId = core.status().myId();
-        var classic = Adapter.toClassic(ctx.getSystem());
-        peerPaths.forEach((id, path) -> {
-            if (id != myId) {
-                peers.put(id, classic.actorSelection(path));
-            }
-        });
-        this.frames = new PeerFrames(SerializationExtension.get(classic), myId, ClusterSettings.MAX_CHUNK_BYTES);
+        this.codec = new PeerCodec(SerializationExtension.get(Adapter.toClassic(ctx.getSystem())));
         this.tree = wire.tree();
         this.log = wire.log();
         // Pings come every half tick: one and a half without any is worth a look.
-        this.probe = new LeaderProbe(peerPaths, halfTickMs * 3 / 2);
-        peerPaths.forEach((id, path) -> {
-            int user = path.indexOf("/user/") >= 0 ? path.indexOf("/user/") : path.indexOf("/system/");
-            addresses.put(user > 0 ? path.substring(0, user) : path, id);
+        this.probe = new LeaderProbe(links.peerAddresses(), halfTickMs * 3 / 2);
+        links.clusterMembers().forEach((id, address) -> addresses.put(address, id));
+        this.links = links.links();
+        ActorRef<Command> self = ctx.getSelf();
+        org.slf4j.Logger logger = ctx.getLog();
+        this.links.start(links.peerAddresses(), (from, bytes) -> {
+            try {
+                self.tell(new Received(from, codec.decode(bytes)));
+            } catch (IOException e) {
+                logger.warn("Dropping a message from server {} that cannot be read: {}", from, e.getMessage());
+            }
         });
         // Membership decides nothing here; an unreachable leader only ends the wait for syncLimit.
         ActorRef<ClusterEvent.UnreachableMember> unreachable = ctx.messageAdapter(ClusterEvent.UnreachableMember.class,
                 u -> new Unreachable(u.member().address().toString()));
         Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
-        ctx.getLog().info("Server {} starts LOOKING (last logged zxid 0x{}, peers {})", myId,
-                Long.toHexString(core.status().lastLoggedZxid()), peerPaths);
+        ctx.getLog().info("Server {} starts LOOKING (last logged zxid 0x{}, peer port {}, peers {})", myId,
+                Long.toHexString(core.status().lastLoggedZxid()), this.links.localPort(), links.peerAddresses());
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(PeerFrame.class, this::onFrame)
+                .onMessage(Received.class, this::onReceived)
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Settle.INSTANCE, this::onSettle)
                 .onMessage(ProbeDone.class, this::onProbeDone)
@@ -193,24 +221,16 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
                     g.replyTo().tell(core.status());
                     return this;
                 })
+                .onSignal(PostStop.class, s -> {
+                    links.close();
+                    return this;
+                })
                 .build();
     }
 
-    private Behavior<Command> onFrame(PeerFrame frame) {
-        if (!peers.containsKey(frame.from())) {
-            getContext().getLog().warn("Dropping a peer frame from server {}, which is not in the ensemble", frame.from());
-            return this;
-        }
-        probe.heard(frame.from(), System.nanoTime());
-        PeerMessage message;
-        try {
-            message = frames.accept(frame);
-        } catch (Exception e) {
-            getContext().getLog().warn("Dropping a message from server {} that cannot be read: {}", frame.from(),
-                    e.toString());
-            return this;
-        }
-        return message == null ? this : step(new Input.Received(frame.from(), message));
+    private Behavior<Command> onReceived(Received r) {
+        probe.heard(r.from(), System.nanoTime());
+        return step(new Input.Received(r.from(), r.message()));
     }
 
     private Behavior<Command> onTick() {
@@ -301,13 +321,12 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         if (!applies.isEmpty()) {
             tree.tell(new TreeActor.ApplyCommitted(List.copyOf(applies)));
         }
+        // A SNAP's bytes must not stay reachable from here until the next send.
+        lastEncoded = null;
+        lastEncodedBytes = null;
     }
 
     private void send(long to, PeerMessage message) {
-        ActorSelection peer = peers.get(to);
-        if (peer == null) {
-            throw new IllegalStateException("the core sent to server " + to + ", which is not a peer");
-        }
         // How each learner is brought up to date is what an operator looks for after a failure.
         if (message instanceof PeerMessage.Diff d) {
             getContext().getLog().info("Synchronising server {} with a DIFF after zxid 0x{}", to, Long.toHexString(d.zxid()));
@@ -317,8 +336,10 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
             getContext().getLog().info("Synchronising server {} with a SNAP of the tree at zxid 0x{} ({} bytes)", to,
                     Long.toHexString(s.zxid()), s.snapshot().length);
         }
-        for (PeerFrame f : frames.frames(message)) {
-            peer.tell(f, akka.actor.ActorRef.noSender());
+        if (message != lastEncoded) {
+            lastEncodedBytes = codec.encode(message);
+            lastEncoded = message;
         }
+        links.send(to, lastEncodedBytes);
     }
 }

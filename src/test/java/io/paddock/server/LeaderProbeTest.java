@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -16,13 +17,13 @@ class LeaderProbeTest {
     private static final Executor DIRECT = Runnable::run;
     private static final long MS = 1_000_000L;
 
-    private static String path(int port) {
-        return "akka://paddock@127.0.0.1:" + port + "/user/peer";
+    private static InetSocketAddress address(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
     }
 
     @Test
     void aLeaderHeardWithinTheSilenceIsNotProbed() {
-        LeaderProbe probe = new LeaderProbe(Map.of(1L, path(1)), 1_500);
+        LeaderProbe probe = new LeaderProbe(Map.of(1L, address(1)), 1_500);
         probe.follow(1, 0);
         probe.heard(1, 1_000 * MS);
         assertNull(probe.probeIfDue(2_000 * MS, DIRECT), "heard 1 s ago: no probe");
@@ -35,20 +36,20 @@ class LeaderProbeTest {
         int port;
         try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             port = listening.getLocalPort();
-            LeaderProbe probe = new LeaderProbe(Map.of(1L, path(port)), 1_500);
+            LeaderProbe probe = new LeaderProbe(Map.of(1L, address(port)), 1_500);
             probe.follow(1, 0);
             assertEquals(-1L, probe.probeIfDue(2_000 * MS, DIRECT).toCompletableFuture().get(10, TimeUnit.SECONDS),
                     "a port that accepts (a live or frozen leader) proves nothing");
         }
         // The socket is closed: nothing listens on the port any more, as after kill -9.
-        LeaderProbe probe = new LeaderProbe(Map.of(1L, path(port)), 1_500);
+        LeaderProbe probe = new LeaderProbe(Map.of(1L, address(port)), 1_500);
         probe.follow(1, 0);
         assertEquals(1L, probe.probeIfDue(2_000 * MS, DIRECT).toCompletableFuture().get(10, TimeUnit.SECONDS));
     }
 
     @Test
     void oneProbeAtATimeAndAnotherOnlyAfterAFullSilence() {
-        LeaderProbe probe = new LeaderProbe(Map.of(1L, path(1)), 1_500);
+        LeaderProbe probe = new LeaderProbe(Map.of(1L, address(1)), 1_500);
         probe.follow(1, 0);
         assertNotNull(probe.probeIfDue(1_600 * MS, runnable -> { }), "due");
         assertNull(probe.probeIfDue(1_800 * MS, DIRECT), "one is under way");
@@ -59,7 +60,7 @@ class LeaderProbeTest {
 
     @Test
     void aServerThatFollowsNoOneProbesNothing() {
-        LeaderProbe probe = new LeaderProbe(Map.of(1L, path(1)), 1_500);
+        LeaderProbe probe = new LeaderProbe(Map.of(1L, address(1)), 1_500);
         probe.follow(-1, 0);
         assertNull(probe.probeIfDue(10_000 * MS, DIRECT));
     }

@@ -17,7 +17,7 @@ import scala.jdk.CollectionConverters._
 
 /**
  * Three peer actors with real ZAB cores, each in an actor system of its own (Akka Cluster over
- * Artery TCP on 127.0.0.1, as an ensemble member runs), talking through PeerFrames. Probes stand
+ * Artery TCP on 127.0.0.1, as an ensemble member runs), talking over their peer links. Probes stand
  * in for each server's tree actor and session tracker; a PeerActorDisk plays the log writer, so
  * the spec decides when each server's disk answers. The scenarios run in order on one ensemble;
  * the last one stops the leader's actor system.
@@ -28,12 +28,13 @@ class PeerActorSpec extends AnyWordSpec with Matchers with BeforeAndAfterAll {
   private val nodes: Seq[Node] = Ids.map(new Node(_))
 
   override protected def beforeAll(): Unit = {
-    // Every path is known only once every system is bound (port 0) and every actor spawned.
-    val paths = nodes.map(n => java.lang.Long.valueOf(n.id) -> n.path).toMap.asJava
+    // Every address is known only once every system and every peer port is bound (port 0).
+    val ports = nodes.map(n => java.lang.Long.valueOf(n.id) -> n.peerPort).toMap.asJava
+    val members = nodes.map(n => java.lang.Long.valueOf(n.id) -> n.address.toString).toMap.asJava
     val seeds = nodes.map(_.address).toList
     nodes.foreach { n =>
       Cluster(n.kit.system).manager ! JoinSeedNodes(seeds)
-      n.peer ! PathsKnown(paths)
+      n.peer ! AddressesKnown(ports, members)
       n.peer ! new PeerActor.Wire(n.tree.ref, n.disk)
       n.peer ! new PeerActor.TrackerReady(n.tracker.ref)
     }
@@ -208,7 +209,6 @@ object PeerActorSpec {
        |akka.remote.artery.transport = tcp
        |akka.remote.artery.canonical.hostname = "127.0.0.1"
        |akka.remote.artery.canonical.port = 0
-       |akka.remote.artery.advanced.maximum-frame-size = ${ClusterSettings.MAX_CHUNK_BYTES * 2}b
        |akka.cluster.downing-provider-class = ""
        |akka.cluster.log-info = off
        |akka.cluster.jmx.enabled = off
@@ -217,13 +217,15 @@ object PeerActorSpec {
     // ActorTestKit(name, config) does not read application-test.conf itself: it holds the bindings.
     .withFallback(ConfigFactory.load("application-test"))
 
-  /** Tells a peer actor, spawned before the others' paths were known, who its peers are. */
-  private final case class PathsKnown(paths: java.util.Map[java.lang.Long, String]) extends PeerActor.Command
+  /** Tells a peer actor, spawned before the others' ports were known, where its peers are. */
+  private final case class AddressesKnown(ports: java.util.Map[java.lang.Long, java.net.InetSocketAddress],
+                                          members: java.util.Map[java.lang.Long, String]) extends PeerActor.Command
 
-  private def awaitingPaths(core: Peer): Behavior[PeerActor.Command] =
+  private def awaitingAddresses(core: Peer, links: PeerLinks): Behavior[PeerActor.Command] =
     Behaviors.withStash[PeerActor.Command](1000) { stash =>
       Behaviors.receiveMessage {
-        case PathsKnown(paths) => stash.unstashAll(PeerActor.create(core, paths, TickTimeMs))
+        case AddressesKnown(ports, members) =>
+          stash.unstashAll(PeerActor.create(core, links, ports, members, TickTimeMs))
         case other =>
           stash.stash(other)
           Behaviors.same
@@ -243,14 +245,15 @@ object PeerActorSpec {
     private val core = new Peer(
       Ensemble.of(id, Ids.map(java.lang.Long.valueOf).toSet.asJava, java.util.Set.of[java.lang.Long]()),
       new Timing(10, 5), Peer.Options.DEFAULTS, 0, 0, 0, java.util.List.of[TxnRecord]())
-    val peer: ActorRef[PeerActor.Command] = kit.spawn(awaitingPaths(core), "peer")
+    private val links = PeerLinks.bind(id, new java.net.InetSocketAddress("127.0.0.1", 0))
+    val peer: ActorRef[PeerActor.Command] = kit.spawn(awaitingAddresses(core, links), "peer")
     val disk: ActorRef[Any] = kit.spawn(PeerActorDisk(peer, log.ref), "disk")
     private var stopped = false
 
     def address: akka.actor.Address = kit.system.address
 
-    /** Where the other servers reach this peer actor: its actual path, with this system's address. */
-    def path: String = peer.path.toStringWithAddress(address)
+    /** Where the other servers' links reach this one. */
+    def peerPort: java.net.InetSocketAddress = new java.net.InetSocketAddress("127.0.0.1", links.localPort())
 
     def status(): PeerStatus = {
       val probe = kit.createTestProbe[PeerStatus]()
@@ -262,6 +265,7 @@ object PeerActorSpec {
     def stop(): Unit = if (!stopped) {
       stopped = true
       kit.shutdownTestKit()
+      links.close()
     }
   }
 }
