@@ -74,8 +74,12 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     public record Touched(List<Long> sessionIds) implements Command {
     }
 
-    /** A completion of disk work the core asked for, passed on by the tree actor. */
+    /** A completion of disk work the core asked for (a stand-in for the log writer may send it). */
     public record DiskDone(Input completion) implements Command {
+    }
+
+    /** What the log writer reports, through an adapter: this actor asks for all the disk work. */
+    private record FromLog(LogWriter.Event event) implements Command {
     }
 
     public record GetStatus(ActorRef<PeerStatus> replyTo) implements Command {
@@ -165,6 +169,7 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         this.codec = new PeerCodec(SerializationExtension.get(Adapter.toClassic(ctx.getSystem())));
         this.tree = wire.tree();
         this.log = wire.log();
+        log.tell(new LogWriter.ReportTo(ctx.messageAdapter(LogWriter.Event.class, FromLog::new)));
         // Pings come every half tick: one and a half without any is worth a look.
         this.probe = new LeaderProbe(links.peerAddresses(), halfTickMs * 3 / 2);
         links.clusterMembers().forEach((id, address) -> addresses.put(address, id));
@@ -202,6 +207,7 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
                     return this;
                 })
                 .onMessage(DiskDone.class, d -> step(d.completion()))
+                .onMessage(FromLog.class, f -> onLog(f.event()))
                 .onMessage(Unreachable.class, u -> {
                     Long id = addresses.get(u.address());
                     if (id == null) {
@@ -226,6 +232,26 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
                     return this;
                 })
                 .build();
+    }
+
+    private Behavior<Command> onLog(LogWriter.Event event) {
+        if (event instanceof LogWriter.Persisted p) {
+            return step(new Input.Persisted(p.zxid()));
+        } else if (event instanceof LogWriter.EpochsPersisted e) {
+            return step(new Input.EpochsPersisted(e.acceptedEpoch(), e.currentEpoch()));
+        } else if (event instanceof LogWriter.Truncated t) {
+            // The tree hears of its new state before any record the core commits after it.
+            tree.tell(new TreeActor.ResetTree(t.tree()));
+            return step(new Input.Truncated(t.zxid()));
+        } else if (event instanceof LogWriter.Installed i) {
+            tree.tell(new TreeActor.ResetTree(i.tree()));
+            return step(new Input.SnapshotInstalled(i.zxid()));
+        } else if (event instanceof LogWriter.Failed f) {
+            // ZooKeeper exits here too: a member that cannot log cannot ack, and its peers carry on.
+            getContext().getLog().error("The transaction log failed ({}); stopping this server", f.reason());
+            return Behaviors.stopped();
+        }
+        throw new IllegalStateException("unknown log event " + event);
     }
 
     private Behavior<Command> onReceived(Received r) {

@@ -104,6 +104,13 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     /** Leader: prepare a write forwarded by a learner (or by this server) into a proposal. */
+    /**
+     * An ensemble member's log was truncated or replaced by a leader's snapshot: {@code tree} is
+     * the tree the data directory now holds, which replaces this actor's.
+     */
+    public record ResetTree(DataTree tree) implements Command {
+    }
+
     public record PrepareForwarded(long origin, long tag, byte[] request) implements Command {
     }
 
@@ -282,18 +289,8 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
                 .onMessageEquals(ReapTick.INSTANCE, this::onReapTick)
                 .onMessage(LogWriter.Persisted.class, this::onPersisted)
                 .onMessage(LogWriter.Failed.class, this::onLogFailed)
-                .onMessage(LogWriter.Truncated.class, t -> {
-                    resetTree(t.tree());
-                    peer.tell(new PeerActor.DiskDone(new Input.Truncated(t.zxid())));
-                    return this;
-                })
-                .onMessage(LogWriter.Installed.class, i -> {
-                    resetTree(i.tree());
-                    peer.tell(new PeerActor.DiskDone(new Input.SnapshotInstalled(i.zxid())));
-                    return this;
-                })
-                .onMessage(LogWriter.EpochsPersisted.class, e -> {
-                    peer.tell(new PeerActor.DiskDone(new Input.EpochsPersisted(e.acceptedEpoch(), e.currentEpoch())));
+                .onMessage(ResetTree.class, r -> {
+                    resetTree(r.tree());
                     return this;
                 })
                 .onMessage(SnapshotTaker.SliceWritten.class, this::onSliceWritten)
@@ -374,10 +371,6 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     private Behavior<Command> onPersisted(LogWriter.Persisted persisted) {
-        if (peer != null) {
-            peer.tell(new PeerActor.DiskDone(new Input.Persisted(persisted.zxid())));
-            return this;
-        }
         if (persisted.generation() != generation) {
             return this;
         }
@@ -430,11 +423,6 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
      * among them is tried again, so a session never outlives its close because a disk was full.
      */
     private Behavior<Command> onLogFailed(LogWriter.Failed failed) {
-        if (peer != null) {
-            // ZooKeeper exits here too: a member that cannot log cannot ack, and its peers carry on.
-            getContext().getLog().error("The transaction log failed ({}); stopping this server", failed.reason());
-            return Behaviors.stopped();
-        }
         if (failed.generation() != generation) {
             return this;
         }

@@ -96,6 +96,25 @@ class LogWriterTest {
     }
 
     @Test
+    void afterReportToEveryEventGoesToTheNewOwnerOnly() throws IOException {
+        TestProbe<LogWriter.Event> first = testKit.createTestProbe();
+        TestProbe<LogWriter.Event> second = testKit.createTestProbe();
+        ActorRef<LogWriter.Command> writer = spawn(first);
+        List<TxnRecord> records = new History(1).run(4);
+        writer.tell(new LogWriter.Append(0, records.get(0)));
+        expectPersistedThrough(first, 0, 1);
+        writer.tell(new LogWriter.ReportTo(second.ref()));
+        for (TxnRecord r : records.subList(1, 4)) {
+            writer.tell(new LogWriter.Append(0, r));
+        }
+        writer.tell(new LogWriter.PersistEpochs(3, 2));
+        expectPersistedThrough(second, 0, 4);
+        LogWriter.EpochsPersisted epochs = expect(second, LogWriter.EpochsPersisted.class);
+        assertEquals(3, epochs.acceptedEpoch());
+        first.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
     void aTruncateQueuedAfterAppendsRunsAfterThemAndHandsOverTheTree() throws IOException {
         TestProbe<LogWriter.Event> owner = testKit.createTestProbe();
         ActorRef<LogWriter.Command> writer = spawn(owner);

@@ -40,6 +40,8 @@ object PeerActorDisk {
       case Release =>
         held.getOrElse(Vector.empty).foreach(c => peer ! new PeerActor.DiskDone(c))
         answering(peer, monitor, None)
+      case _: LogWriter.ReportTo =>
+        Behaviors.same
       case a: LogWriter.Append =>
         monitor ! a
         done(new Input.Persisted(a.record.zxid))
