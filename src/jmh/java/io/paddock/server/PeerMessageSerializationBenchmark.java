@@ -6,7 +6,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
-import akka.serialization.Serializers;
 import io.paddock.tree.Id;
 import io.paddock.tree.Op;
 import io.paddock.tree.Txn;
@@ -26,14 +25,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Peer messages as they travel between the servers of an ensemble: PeerFrames serializes the
- * message with Akka's serialization (jackson-cbor, TxnRecordJacksonModule, bound in
- * application.conf) into a {@link PeerFrame}; Artery serializes that frame (jackson-cbor again)
- * and the receiver undoes both. Each benchmark is that full round trip in one thread, without the
- * network. The ActorSystem is configured as a standalone server's (application.conf, local
- * provider): serialization does not depend on the provider.
+ * Peer messages as they travel between the servers of an ensemble: {@link PeerCodec} serializes
+ * the message with Akka's serialization (jackson-cbor, TxnRecordJacksonModule, bound in
+ * application.conf) into the bytes of one peer-link frame, and the receiver's codec reads them
+ * back. Each benchmark is that round trip in one thread, without the network. The ActorSystem is
+ * configured as a standalone server's (application.conf, local provider): serialization does not
+ * depend on the provider.
  *
- * <p>In package io.paddock.server because PeerFrames and ForwardedWriteCodec are package-private.
+ * <p>In package io.paddock.server because PeerCodec and ForwardedWriteCodec are package-private.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,8 +44,7 @@ public class PeerMessageSerializationBenchmark {
 
     private ActorSystem<Void> system;
     private Serialization serialization;
-    private PeerFrames sender;
-    private PeerFrames receiver;
+    private PeerCodec codec;
 
     private PeerMessage.Proposal proposal;
     private PeerMessage.Ack ack;
@@ -58,8 +56,7 @@ public class PeerMessageSerializationBenchmark {
     public void setup() throws Exception {
         system = ActorSystem.create(Behaviors.empty(), "paddock-jmh");
         serialization = SerializationExtension.get(Adapter.toClassic(system));
-        sender = new PeerFrames(serialization, 1, ClusterSettings.MAX_CHUNK_BYTES);
-        receiver = new PeerFrames(serialization, 2, ClusterSettings.MAX_CHUNK_BYTES);
+        codec = new PeerCodec(serialization);
 
         byte[] data = new byte[DATA_BYTES];
         for (int i = 0; i < data.length; i++) {
@@ -74,9 +71,8 @@ public class PeerMessageSerializationBenchmark {
         forwarded = new ForwardedWrite.Write(0x1000000abcL, 42, List.of(new Id("ip", "10.0.0.7")),
                 new Op.SetData("/app/config/k0000042", data, -1));
 
-        // Both layers must go through jackson-cbor, and every message must come back whole.
+        // Messages must go through jackson-cbor, and every one must come back whole.
         requireCbor(proposal);
-        requireCbor(new PeerFrame(1, 0, 0, 1, 0, "", new byte[0]));
         PeerMessage.Proposal p = (PeerMessage.Proposal) roundTrip(proposal);
         Txn.SetData s = (Txn.SetData) p.record().txn();
         require(p.prevZxid() == proposal.prevZxid() && p.origin() == 2 && p.tag() == 9001
@@ -93,9 +89,7 @@ public class PeerMessageSerializationBenchmark {
                 "the forwarded write comes back whole: " + w);
         for (PeerMessage m : List.of(proposal, ack, commit,
                 new PeerMessage.Request(1, 1, ForwardedWriteCodec.encode(forwarded)))) {
-            PeerFrame f = sender.frames(m).get(0);
-            System.out.printf("%s: %d bytes in the frame, %d bytes on the wire%n", m.getClass().getSimpleName(),
-                    f.bytes().length, serializerFor(f).toBinary(f).length);
+            System.out.printf("%s: %d bytes in the frame%n", m.getClass().getSimpleName(), codec.encode(m).length);
         }
     }
 
@@ -120,17 +114,9 @@ public class PeerMessageSerializationBenchmark {
         }
     }
 
-    /** Sender's PeerFrames, Artery's serialization of each frame and back, receiver's PeerFrames. */
+    /** The sender's encoding into a frame's bytes and the receiver's decoding of them. */
     private PeerMessage roundTrip(PeerMessage message) throws Exception {
-        PeerMessage received = null;
-        for (PeerFrame frame : sender.frames(message)) {
-            Serializer s = serialization.findSerializerFor(frame);
-            String manifest = Serializers.manifestFor(s, frame);
-            byte[] wire = s.toBinary(frame);
-            PeerFrame arrived = (PeerFrame) serialization.deserialize(wire, s.identifier(), manifest).get();
-            received = receiver.accept(arrived);
-        }
-        return received;
+        return codec.decode(codec.encode(message));
     }
 
     @Benchmark
