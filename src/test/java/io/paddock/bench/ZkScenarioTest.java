@@ -11,14 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The create, churn, watch and lock workloads and the shared sessions of --connections over
- * ZooKeeper's protocol, against a real Apache ZooKeeper 3.9.5 (and lock and watch once against
- * Paddock's client port), for under a second a run: they work and measure what they say.
+ * ZooKeeper's protocol, against a real Apache ZooKeeper 3.9.5 (and churn, lock and watch once
+ * against Paddock's client port), for under a second a run: they work and measure what they say.
  */
 class ZkScenarioTest {
 
@@ -111,6 +112,22 @@ class ZkScenarioTest {
                     () -> BenchCommand.bench(followers, new PrintStream(new ByteArrayOutputStream()),
                             new PrintStream(progress, true, StandardCharsets.UTF_8)));
             assertTrue(none.getMessage().contains("picks none of the servers given"), none.getMessage());
+        }
+    }
+
+    @Test
+    void churnAgainstPaddocksClientPortHasEveryCloseSessionConfirmed(@TempDir Path dataDir) throws Exception {
+        PaddockNode node = PaddockNode.start(PaddockConfig.defaults(dataDir).withPorts(0, 0)
+                .withClientPortAddress("127.0.0.1"));
+        try {
+            String url = "127.0.0.1:" + node.clientAddress().getPort();
+            // benchOnce counts a closeSession whose reply never came as an error.
+            RunResult r = benchOnce(url, "churn", "--clients", "2");
+            assertEquals(1, r.outstanding());
+            assertEquals(0, node.gateway().status().toCompletableFuture().get(15, TimeUnit.SECONDS).sessionCount(),
+                    "sessions left open");
+        } finally {
+            node.close();
         }
     }
 

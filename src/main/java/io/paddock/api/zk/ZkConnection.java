@@ -475,10 +475,19 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
                 return this;
             }
             if (event instanceof SessionEvent.State s) {
+                if (closingAsked) {
+                    // Our own closeSession ended the session: ZooKeeper answers it before it closes
+                    // the connection, so its reply (onSessionClosed) closes it, not this event.
+                    return this;
+                }
                 // Expired or closed elsewhere: ZooKeeper closes the connection, and the client's
                 // reconnect is answered as expired.
                 return close(null);
             }
+            return this;
+        }
+        if (closingAsked) {
+            // The end of the stream that follows our own closeSession's State event.
             return this;
         }
         // Complete: another connection took over this session's events.
