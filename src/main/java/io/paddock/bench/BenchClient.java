@@ -11,8 +11,9 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * One benchmark client: a thread running a closed loop over its own HTTP/1.1 client, with at
- * most {@code outstanding} requests in flight; it sends the next request only when one has
+ * One benchmark client over the JDK's HttpClient, for the clients that {@link HttpPipeClient}
+ * does not serve (https, and clients sharing fewer connections than there are clients): a thread
+ * running a closed loop over its own HTTP/1.1 client, with at most {@code outstanding} requests in flight; it sends the next request only when one has
  * answered. With one outstanding request it keeps one connection; with more, the JDK client
  * opens up to that many, as it does not pipeline HTTP/1.1.
  *

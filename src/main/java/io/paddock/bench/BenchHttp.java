@@ -96,6 +96,29 @@ final class BenchHttp {
                 .build();
     }
 
+    /** The head of {@link #setData} as {@link HttpPipeClient} writes it, the data to follow. */
+    static byte[] setDataHead(URI znode, int dataLength) {
+        return HttpWire.head("PUT", znode, OCTET_STREAM, dataLength);
+    }
+
+    /** {@link #getData} as {@link HttpPipeClient} writes it. */
+    static byte[] getDataHead(URI znode) {
+        return HttpWire.head("GET", URI.create(znode + "?raw"), null, 0);
+    }
+
+    /**
+     * {@link #create} of {@code parent/name} as {@link HttpPipeClient} writes it, in two parts
+     * around the name: this one ends with the parent's URL path and a slash.
+     */
+    byte[] createHeadBefore(String parent) {
+        return HttpWire.ascii("POST " + HttpWire.target(znodeUri(parent + "/")));
+    }
+
+    /** The part of the head of a create after the znode's name, the data of {@code dataLength} bytes to follow. */
+    byte[] createHeadAfter(int dataLength) {
+        return HttpWire.ascii(HttpWire.headTail(base, OCTET_STREAM, dataLength));
+    }
+
     /** create of an ephemeral znode of {@code session}, the data as bare bytes. */
     static HttpRequest createEphemeral(URI znode, byte[] data, String session) {
         return HttpRequest.newBuilder(URI.create(znode + "?mode=EPHEMERAL"))

@@ -39,6 +39,24 @@ final class CreateWorkload implements HttpWorkload {
                 keys.keySize())), value);
     }
 
+    /** As {@link #requests}: only the name is written anew for each request, between parts made once. */
+    @Override
+    public HttpPipeClient.Requests wireRequests(int client, int clients) {
+        BenchHttp server = keys.serverOf(client);
+        byte[] value = keys.value();
+        byte[] before = server.createHeadBefore(keys.parent());
+        byte[] after = server.createHeadAfter(value.length);
+        return out -> out.append(before)
+                .appendAscii(BenchKeys.name('c', made.getAndIncrement(), keys.keySize()))
+                .append(after)
+                .append(value);
+    }
+
+    @Override
+    public BenchHttp serverOf(int client) {
+        return keys.serverOf(client);
+    }
+
     @Override
     public void cleanup() throws BenchException {
         keys.cleanup();

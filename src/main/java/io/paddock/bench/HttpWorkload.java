@@ -1,12 +1,28 @@
 package io.paddock.bench;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** A workload over the HTTP API: each client is a {@link BenchClient} sending the requests this gives it. */
+/**
+ * A workload over the HTTP API. Each client with a connection of its own is an
+ * {@link HttpPipeClient} writing the bytes {@link #wireRequests} gives it (a {@link BenchClient}
+ * over the JDK's HttpClient for https); clients that share connections are BenchClients sending
+ * {@link #requests}. Both give the same requests in the same order.
+ */
 interface HttpWorkload extends Workload {
+
+    /** The server that client {@code client} (from 0) talks to. */
+    BenchHttp serverOf(int client);
+
+    /**
+     * The requests of {@link #requests}, as the bytes the lean client writes: the same method,
+     * target, headers that matter and body, in the same order. Called once per client per run;
+     * used on that client's thread only.
+     */
+    HttpPipeClient.Requests wireRequests(int client, int clients);
 
     /**
      * The requests of client {@code client} (from 0) of {@code clients}, in the order it sends
@@ -14,9 +30,17 @@ interface HttpWorkload extends Workload {
      */
     Supplier<HttpRequest> requests(int client, int clients);
 
-    /** A client with its own HTTP/1.1 client (and so its own connections); nothing is sent before it runs. */
+    /**
+     * A client with a connection of its own, open before it runs, its {@code outstanding}
+     * requests pipelined on it; over https, a JDK HttpClient of its own (which opens up to
+     * {@code outstanding} connections, as it does not pipeline), connecting on the first request.
+     */
     @Override
-    default BenchRun.Client newClient(int client, int clients, int outstanding) {
+    default BenchRun.Client newClient(int client, int clients, int outstanding) throws BenchException {
+        URI server = serverOf(client).base();
+        if (HttpWire.plain(server)) {
+            return new HttpPipeClient(server, wireRequests(client, clients), outstanding);
+        }
         return new BenchClient(BenchHttp.newClient(), requests(client, clients), outstanding);
     }
 

@@ -44,6 +44,33 @@ final class MixedWorkload implements HttpWorkload {
         };
     }
 
+    /** As {@link #requests}, from the same schedule: each key's read and write head made once. */
+    @Override
+    public HttpPipeClient.Requests wireRequests(int client, int clients) {
+        URI[] znodes = keys.urisOf(client);
+        byte[] value = keys.value();
+        byte[][] reads = new byte[znodes.length][];
+        byte[][] writes = new byte[znodes.length][];
+        for (int k = 0; k < znodes.length; k++) {
+            reads[k] = BenchHttp.getDataHead(znodes[k]);
+            writes[k] = BenchHttp.setDataHead(znodes[k], value.length);
+        }
+        OpSchedule schedule = new OpSchedule(client, clients, znodes.length, readRatio);
+        return out -> {
+            schedule.advance();
+            if (schedule.isRead()) {
+                out.append(reads[schedule.key()]);
+            } else {
+                out.append(writes[schedule.key()]).append(value);
+            }
+        };
+    }
+
+    @Override
+    public BenchHttp serverOf(int client) {
+        return keys.serverOf(client);
+    }
+
     @Override
     public void cleanup() throws BenchException {
         keys.cleanup();

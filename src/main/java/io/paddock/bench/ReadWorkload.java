@@ -49,6 +49,30 @@ final class ReadWorkload implements HttpWorkload {
         };
     }
 
+    /** As {@link #requests}: each key's request made once. */
+    @Override
+    public HttpPipeClient.Requests wireRequests(int client, int clients) {
+        URI[] znodes = keys.urisOf(client);
+        byte[][] reads = new byte[znodes.length][];
+        for (int k = 0; k < znodes.length; k++) {
+            reads[k] = BenchHttp.getDataHead(znodes[k]);
+        }
+        return new HttpPipeClient.Requests() {
+            private long next = client;
+
+            @Override
+            public void appendNext(HttpWire.Out out) {
+                out.append(reads[(int) (next % reads.length)]);
+                next += clients;
+            }
+        };
+    }
+
+    @Override
+    public BenchHttp serverOf(int client) {
+        return keys.serverOf(client);
+    }
+
     @Override
     public void cleanup() throws BenchException {
         keys.cleanup();

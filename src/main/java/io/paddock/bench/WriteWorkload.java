@@ -46,6 +46,31 @@ final class WriteWorkload implements HttpWorkload {
         };
     }
 
+    /** As {@link #requests}: the head of each key's setData made once, the value appended after it. */
+    @Override
+    public HttpPipeClient.Requests wireRequests(int client, int clients) {
+        URI[] uris = keys.urisOf(client);
+        byte[] value = keys.value();
+        byte[][] heads = new byte[uris.length][];
+        for (int k = 0; k < uris.length; k++) {
+            heads[k] = BenchHttp.setDataHead(uris[k], value.length);
+        }
+        return new HttpPipeClient.Requests() {
+            private long next = client;
+
+            @Override
+            public void appendNext(HttpWire.Out out) {
+                out.append(heads[(int) (next % heads.length)]).append(value);
+                next += clients;
+            }
+        };
+    }
+
+    @Override
+    public BenchHttp serverOf(int client) {
+        return keys.serverOf(client);
+    }
+
     @Override
     public void cleanup() throws BenchException {
         keys.cleanup();

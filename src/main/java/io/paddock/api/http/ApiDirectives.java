@@ -1,5 +1,7 @@
 package io.paddock.api.http;
 
+import akka.dispatch.ExecutionContexts;
+import akka.dispatch.OnComplete;
 import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
@@ -13,6 +15,8 @@ import io.paddock.server.ServerGateway;
 import io.paddock.tree.ErrorCode;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.TreeException;
+import scala.compat.java8.FutureConverters;
+import scala.concurrent.ExecutionContext;
 
 import java.net.InetAddress;
 import java.util.Map;
@@ -21,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -45,6 +50,9 @@ abstract class ApiDirectives extends AllDirectives {
 
     /** Room for the JSON around base64 data: field names, mode, ACL entries. */
     private static final long JSON_SLACK_BYTES = 64 * 1024;
+
+    /** Runs a callback on the thread that completed the future (see {@link #whenDone}). */
+    private static final ExecutionContext SAME_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
 
     protected final ServerGateway gateway;
     protected final int maxDataBytes;
@@ -166,14 +174,56 @@ abstract class ApiDirectives extends AllDirectives {
             if (entity.getContentLengthOption().orElse(0) > limitBytes) {
                 throw tooLargeBody(limitBytes);
             }
-            return entity.toStrict(BODY_TIMEOUT_MS, mat).thenCompose(strict -> {
-                byte[] bytes = strict.getData().toArray();
-                if (bytes.length > limitBytes) {
-                    throw tooLargeBody(limitBytes);
+            if (entity instanceof HttpEntity.Strict strict) {
+                // The usual case, a body that came in whole with its head: no stage to wait on.
+                return withBody(strict, entity, limitBytes, handler);
+            }
+            CompletableFuture<HttpResponse> out = new CompletableFuture<>();
+            whenDone(entity.toStrict(BODY_TIMEOUT_MS, mat), (strict, failure) -> {
+                if (failure != null) {
+                    out.completeExceptionally(failure);
+                    return;
                 }
-                return handler.apply(new Body(isOctetStream(entity), bytes));
+                try {
+                    withBody(strict, entity, limitBytes, handler).whenComplete((r, f) -> {
+                        if (f == null) {
+                            out.complete(r);
+                        } else {
+                            out.completeExceptionally(f);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    out.completeExceptionally(e);
+                }
             });
+            return out;
         }))));
+    }
+
+    private static CompletionStage<HttpResponse> withBody(HttpEntity.Strict strict, HttpEntity entity, long limitBytes,
+                                                          Function<Body, CompletionStage<HttpResponse>> handler) {
+        byte[] bytes = strict.getData().toArray();
+        if (bytes.length > limitBytes) {
+            throw tooLargeBody(limitBytes);
+        }
+        return handler.apply(new Body(isOctetStream(entity), bytes));
+    }
+
+    /**
+     * Runs {@code action} when {@code stage} completes, on the thread that completes it. Akka's
+     * Java API hands out stages (scala-java8-compat's CF) that turn every non-async continuation
+     * into an async one on the common ForkJoinPool; with 2 CPUs that pool has parallelism 1, and
+     * CompletableFuture then starts a new thread for every task: two threads per HTTP request,
+     * the most of the server's CPU under load. Going through the Scala future underneath avoids
+     * that; {@code action} must be short and never block, as it may run on an actor's thread.
+     */
+    static <T> void whenDone(CompletionStage<T> stage, BiConsumer<? super T, ? super Throwable> action) {
+        FutureConverters.toScala(stage).onComplete(new OnComplete<T>() {
+            @Override
+            public void onComplete(Throwable failure, T value) {
+                action.accept(value, failure);
+            }
+        }, SAME_THREAD);
     }
 
     static ApiException tooLargeBody(long limitBytes) {
@@ -211,7 +261,7 @@ abstract class ApiDirectives extends AllDirectives {
             out.completeExceptionally(serverFailure(e));
             return out;
         }
-        stage.whenComplete((value, failure) -> {
+        whenDone(stage, (value, failure) -> {
             if (failure == null) {
                 out.complete(value);
             } else {

@@ -4,6 +4,8 @@ import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import io.paddock.server.PaddockConfig;
 import io.paddock.server.ServerGateway;
@@ -33,17 +35,22 @@ public final class HttpApi extends AllDirectives {
         this.status = new StatusRoutes(gateway, maxDataBytes);
     }
 
-    /** Every endpoint, with rejections and failures answered as the JSON error body. */
+    /**
+     * Every endpoint, with rejections and failures answered as the JSON error body. The handlers
+     * and the tree of routes are built here once: an inner route given as a lambda is built again
+     * for every request that reaches it, and building all of them was a large part of a request's cost.
+     */
     public Route routes() {
-        return handleExceptions(ApiErrors.exceptionHandler(), () ->
-                handleRejections(ApiErrors.rejectionHandler(), () -> concat(
-                        pathPrefix("v1", () -> concat(
-                                sessions.route(),
-                                znodes.route(),
-                                multi.route(),
-                                watches.route(),
-                                status.route())),
-                        status.health())));
+        Route v1 = concat(
+                znodes.route(), // first: the requests most clients make most
+                sessions.route(),
+                multi.route(),
+                watches.route(),
+                status.route());
+        Route all = concat(pathPrefix("v1", () -> v1), status.health());
+        ExceptionHandler exceptions = ApiErrors.exceptionHandler();
+        RejectionHandler rejections = ApiErrors.rejectionHandler();
+        return handleExceptions(exceptions, () -> handleRejections(rejections, () -> all));
     }
 
     /**

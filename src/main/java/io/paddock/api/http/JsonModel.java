@@ -73,6 +73,38 @@ final class JsonModel {
         return n;
     }
 
+    /**
+     * The JSON of {@link #stat(Stat)}, written straight to text: the same bytes, without a tree
+     * or a serializer per request, for the answers most requests get (setData, stat, the Stat
+     * header of a raw read). Every value is a number or "0x" and hex digits, so nothing needs escaping.
+     */
+    static String statJson(Stat s) {
+        return appendStat(new StringBuilder(256), s).toString();
+    }
+
+    static StringBuilder appendStat(StringBuilder sb, Stat s) {
+        return sb.append("{\"czxid\":\"").append(HexIds.hex(s.czxid()))
+                .append("\",\"mzxid\":\"").append(HexIds.hex(s.mzxid()))
+                .append("\",\"ctime\":").append(s.ctime())
+                .append(",\"mtime\":").append(s.mtime())
+                .append(",\"version\":").append(s.version())
+                .append(",\"cversion\":").append(s.cversion())
+                .append(",\"aversion\":").append(s.aversion())
+                .append(",\"ephemeralOwner\":\"").append(HexIds.hex(s.ephemeralOwner()))
+                .append("\",\"dataLength\":").append(s.dataLength())
+                .append(",\"numChildren\":").append(s.numChildren())
+                .append(",\"pzxid\":\"").append(HexIds.hex(s.pzxid()))
+                .append("\"}");
+    }
+
+    /** {"stat":{...}}, as a response body, the same bytes as {@code ok} of the tree. */
+    static HttpResponse okStat(Stat s) {
+        StringBuilder sb = new StringBuilder(272).append("{\"stat\":");
+        appendStat(sb, s).append("}\n");
+        return HttpResponse.create()
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, sb.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** ACL entries as {"scheme","id","perms"} with zkCli's permission letters. */
     static ArrayNode acl(List<Acl> acl) {
         ArrayNode a = array();

@@ -110,7 +110,7 @@ final class ZnodeRoutes extends ApiDirectives {
                 if (raw) {
                     return HttpResponse.create()
                             .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes(d.data())))
-                            .addHeader(RawHeader.create(STAT_HEADER, JsonModel.compact(JsonModel.stat(d.stat()))));
+                            .addHeader(RawHeader.create(STAT_HEADER, JsonModel.statJson(d.stat())));
                 }
                 ObjectNode n = JsonModel.object();
                 n.put("path", path);
@@ -187,9 +187,7 @@ final class ZnodeRoutes extends ApiDirectives {
     }
 
     private static HttpResponse statBody(OpResult.StatResult s) {
-        ObjectNode n = JsonModel.object();
-        n.set("stat", JsonModel.stat(s.stat()));
-        return JsonModel.ok(n);
+        return JsonModel.okStat(s.stat());
     }
 
     private Route children(String path, Caller c, Map<String, String> q) {
