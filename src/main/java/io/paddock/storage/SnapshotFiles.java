@@ -140,7 +140,7 @@ public final class SnapshotFiles {
      */
     static DataTree restore(SnapshotReader reader, String source) throws IOException {
         try {
-            return DataTree.restore(reader.startZxid(), reader.sessions(), () -> nodes(reader));
+            return DataTree.restore(reader.startZxid(), reader.sessions(), reader.expectedNodes(), () -> nodes(reader));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (IllegalArgumentException e) {

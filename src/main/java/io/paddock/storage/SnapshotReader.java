@@ -4,10 +4,7 @@ import io.paddock.tree.Acl;
 import io.paddock.tree.CreateMode;
 import io.paddock.tree.Id;
 import io.paddock.tree.SnapshotNode;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +45,11 @@ public final class SnapshotReader implements AutoCloseable {
     private final byte[] bytes;
     private final long checkedBytes;
     private final CRC32C crc = new CRC32C();
-    private final DataInputStream in;
+    /** The checksummed bytes, read through {@link #buffer} (plain array reads: no lock per byte). */
+    private final InputStream in;
+    private final byte[] buffer = new byte[STREAM_BUFFER_BYTES];
+    private int bufferPos;
+    private int bufferEnd;
     private final List<List<Acl>> acls = new ArrayList<>();
     private long startZxid;
     private Map<Long, Integer> sessions;
@@ -64,7 +65,7 @@ public final class SnapshotReader implements AutoCloseable {
         this.checkedBytes = size - 4;
         InputStream raw = new Limited(bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file),
                 checkedBytes);
-        this.in = new DataInputStream(new BufferedInputStream(new CheckedInputStream(raw, crc), STREAM_BUFFER_BYTES));
+        this.in = new CheckedInputStream(raw, crc);
     }
 
     /** Opens a snapshot and reads its header and session table. */
@@ -129,6 +130,30 @@ public final class SnapshotReader implements AutoCloseable {
         return startZxid;
     }
 
+    /**
+     * The node count the trailer claims, read ahead without checking it: a hint for sizing the
+     * tree, 0 when it is out of range for the file's size. {@link #nodeCount()} is the checked one.
+     */
+    public int expectedNodes() throws IOException {
+        long at = checkedBytes - 8 - 8;
+        long claimed;
+        if (bytes != null) {
+            claimed = ByteBuffer.wrap(bytes).getLong((int) at);
+        } else {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(8);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, at + b.position()) < 0) {
+                        return 0;
+                    }
+                }
+                claimed = b.flip().getLong();
+            }
+        }
+        // Every node takes more than 64 bytes of the file (its fixed fields alone do).
+        return claimed < 0 || claimed > checkedBytes / 64 ? 0 : (int) claimed;
+    }
+
     /** The session table at the start zxid, in id order. */
     public Map<Long, Integer> sessions() {
         return sessions;
@@ -178,7 +203,7 @@ public final class SnapshotReader implements AutoCloseable {
         long at = offset;
         long count = readLong();
         long end = readLong();
-        if (in.read() != -1) {
+        if (bufferPos < bufferEnd || in.read() != -1) {
             throw corrupt(offset, "bytes after the trailer");
         }
         int expected = bytes != null ? ByteBuffer.wrap(bytes, (int) checkedBytes, 4).getInt() : storedChecksum();
@@ -218,32 +243,56 @@ public final class SnapshotReader implements AutoCloseable {
     }
 
     private int readInt() throws IOException {
-        try {
-            int v = in.readInt();
-            offset += 4;
-            return v;
-        } catch (EOFException e) {
-            throw corrupt(offset, "cut short");
-        }
+        buffered(4);
+        byte[] b = buffer;
+        int p = bufferPos;
+        int v = (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
+        bufferPos = p + 4;
+        offset += 4;
+        return v;
     }
 
     private long readLong() throws IOException {
-        try {
-            long v = in.readLong();
-            offset += 8;
-            return v;
-        } catch (EOFException e) {
-            throw corrupt(offset, "cut short");
-        }
+        long high = readInt();
+        return high << 32 | (readInt() & 0xffffffffL);
     }
 
     private void readFully(byte[] b, int n) throws IOException {
-        try {
-            in.readFully(b, 0, n);
-            offset += n;
-        } catch (EOFException e) {
-            throw corrupt(offset, "cut short");
+        int done = 0;
+        while (done < n) {
+            if (bufferPos == bufferEnd && !refill()) {
+                throw corrupt(offset, "cut short");
+            }
+            int k = Math.min(n - done, bufferEnd - bufferPos);
+            System.arraycopy(buffer, bufferPos, b, done, k);
+            bufferPos += k;
+            done += k;
+            offset += k;
         }
+    }
+
+    /** Makes at least {@code n} (at most the buffer's size) bytes available in the buffer. */
+    private void buffered(int n) throws IOException {
+        while (bufferEnd - bufferPos < n) {
+            if (!refill()) {
+                throw corrupt(offset, "cut short");
+            }
+        }
+    }
+
+    /** Reads more into the buffer, keeping what is unread; false at the end of the input. */
+    private boolean refill() throws IOException {
+        if (bufferPos > 0) {
+            System.arraycopy(buffer, bufferPos, buffer, 0, bufferEnd - bufferPos);
+            bufferEnd -= bufferPos;
+            bufferPos = 0;
+        }
+        int read = in.read(buffer, bufferEnd, buffer.length - bufferEnd);
+        if (read <= 0) {
+            return false;
+        }
+        bufferEnd += read;
+        return true;
     }
 
     /** Decodes one node's bytes, each length checked against what is left of them. */
