@@ -173,75 +173,11 @@ for w in "${workload_list[@]}"; do
   fi
 done
 
-log() {
-  echo "compare-zookeeper: $*" >&2
-}
+script_name=compare-zookeeper
+# shellcheck source=bench/lib.sh
+source "$PADDOCK_HOME/bench/lib.sh"
 
-# --- ZooKeeper's jars -----------------------------------------------------------------------
-
-# Copies ZooKeeper and what its server needs at run time into <build>/zookeeper-<version>/lib,
-# through Maven: offline first (~/.m2 may have them all), then from Maven Central. ZooKeeper's
-# pom marks metrics-core and snappy-java "provided" (its distribution ships them in lib/), and
-# its logging binding optional, so they are named here; logback is the one Paddock uses.
-fetch_zookeeper() {
-  local dir="$build_dir/zookeeper-$ZK_VERSION"
-  zk_lib="$dir/lib"
-  if [ -f "$zk_lib/zookeeper-$ZK_VERSION.jar" ] && [ -f "$dir/complete" ]; then
-    return 0
-  fi
-  mkdir -p "$dir"
-  rm -rf "$zk_lib" "$dir/complete"
-  cat > "$dir/pom.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by bench/compare-zookeeper.sh to fetch Apache ZooKeeper's server jars; not part of the build. -->
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>io.paddock.bench</groupId>
-  <artifactId>zookeeper-jars</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.apache.zookeeper</groupId><artifactId>zookeeper</artifactId><version>$ZK_VERSION</version></dependency>
-    <dependency><groupId>io.dropwizard.metrics</groupId><artifactId>metrics-core</artifactId><version>4.1.12.1</version></dependency>
-    <dependency><groupId>org.xerial.snappy</groupId><artifactId>snappy-java</artifactId><version>1.1.10.5</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>2.0.17</version></dependency>
-    <dependency><groupId>ch.qos.logback</groupId><artifactId>logback-classic</artifactId><version>1.5.38</version></dependency>
-  </dependencies>
-</project>
-EOF
-  local goal=org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies
-  local args=(-B -q -f "$dir/pom.xml" "$goal" -DoutputDirectory="$zk_lib" -DincludeScope=runtime)
-  log "fetching Apache ZooKeeper $ZK_VERSION's jars into $zk_lib"
-  if ! mvn -o "${args[@]}" > "$dir/mvn-offline.log" 2>&1; then
-    log "not all in ~/.m2; asking Maven Central"
-    if ! mvn "${args[@]}" > "$dir/mvn.log" 2>&1; then
-      log "Maven could not fetch them; its output:"
-      tail -n 30 "$dir/mvn.log" >&2
-      exit 1
-    fi
-  fi
-  touch "$dir/complete"
-}
-
-# --- ports, processes, readiness ---------------------------------------------------------------
-
-taken_ports=" "
-# Sets port_found to a port of 127.0.0.1 that nothing listens on and that this script has not
-# chosen before (not in a subshell: the list of ports chosen must last).
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    [[ "$taken_ports" == *" $port "* ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
-      taken_ports+="$port "
-      port_found="$port"
-      return 0
-    fi
-  done
-  log "found no free port"
-  exit 1
-}
+# --- readiness ---------------------------------------------------------------------------------
 
 # Sends a four-letter word and prints the answer (empty when nothing answers within 3 s).
 four_letter() {
