@@ -38,8 +38,8 @@ import java.util.Set;
  * Peer messages travel on the servers' own TCP links ({@link PeerLinks}), encoded by
  * {@link PeerCodec}: sent from this actor, read and decoded on the links' threads and delivered
  * here in order per sender. Akka Cluster's membership decides nothing here; its failure detector
- * only hints that a leader is gone. Disk work goes to the log writer, whose
- * completions come back through the tree actor that owns it; committed records, requests to
+ * only hints that a leader is gone. Disk work goes to the log writer, which the tree actor spawned
+ * and which reports its completions straight back here; committed records, requests to
  * prepare and changes of role go to the tree actor; session touches reported by learners go to the
  * session tracker. The actor holds no protocol logic.
  */
@@ -116,7 +116,7 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
      *                       to name the server behind the failure detector's verdicts
      */
     public static Behavior<Command> create(Peer core, PeerLinks links, Map<Long, InetSocketAddress> peerAddresses,
-                                    Map<Long, String> clusterMembers, int tickTimeMs) {
+                                           Map<Long, String> clusterMembers, int tickTimeMs) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash ->
                 waitForWiring(ctx, timers, stash, core, new Links(links, peerAddresses, clusterMembers), tickTimeMs))));
     }
@@ -145,6 +145,9 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
                 })
                 .build();
     }
+
+    /** For the links' reader threads, which must not use the actor's own logger. */
+    private static final org.slf4j.Logger LINK_LOG = org.slf4j.LoggerFactory.getLogger(PeerActor.class);
 
     private final Peer core;
     private final long myId;
@@ -175,12 +178,11 @@ public final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         links.clusterMembers().forEach((id, address) -> addresses.put(address, id));
         this.links = links.links();
         ActorRef<Command> self = ctx.getSelf();
-        org.slf4j.Logger logger = ctx.getLog();
         this.links.start(links.peerAddresses(), (from, bytes) -> {
             try {
                 self.tell(new Received(from, codec.decode(bytes)));
             } catch (IOException e) {
-                logger.warn("Dropping a message from server {} that cannot be read: {}", from, e.getMessage());
+                LINK_LOG.warn("Dropping a message from server {} that cannot be read: {}", from, e.getMessage());
             }
         });
         // Membership decides nothing here; an unreachable leader only ends the wait for syncLimit.
