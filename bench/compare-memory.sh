@@ -389,18 +389,7 @@ summarize() {
 
 # --- main ------------------------------------------------------------------------------------------
 
-if [ -z "$base" ]; then
-  mkdir -p "$build_dir/compare-memory"
-  base="$(mktemp -d "$build_dir/compare-memory/run-$(date -u +%Y%m%dT%H%M%SZ)-XXXX")"
-else
-  mkdir -p "$base"
-fi
-base="$(cd "$base" && pwd)"
-fs_type="$(stat -f -c %T "$base")"
-if [ "$fs_type" = tmpfs ] || [ "$fs_type" = ramfs ]; then
-  log "$base is on $fs_type, where fsync costs nothing: choose another --base"
-  exit 2
-fi
+work_folder
 : > "$base/results.tsv"
 : > "$base/restores.md"
 cat > "$base/tool-logback.xml" <<'EOF'

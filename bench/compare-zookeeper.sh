@@ -457,18 +457,7 @@ summarize() {
 
 # --- main ----------------------------------------------------------------------------------------
 
-if [ -z "$base" ]; then
-  mkdir -p "$build_dir/compare-zookeeper"
-  base="$(mktemp -d "$build_dir/compare-zookeeper/run-$(date -u +%Y%m%dT%H%M%SZ)-XXXX")"
-else
-  mkdir -p "$base"
-fi
-base="$(cd "$base" && pwd)"
-fs_type="$(stat -f -c %T "$base")"
-if [ "$fs_type" = tmpfs ] || [ "$fs_type" = ramfs ]; then
-  log "$base is on $fs_type, where fsync costs nothing: choose another --base"
-  exit 2
-fi
+work_folder
 mkdir -p "$base/runs"
 : > "$base/results.jsonl"
 log "work folder $base ($fs_type, $(df -h --output=source "$base" | tail -n 1 | tr -d ' '))"

@@ -1,5 +1,6 @@
 # bench/lib.sh: what bench/compare-zookeeper.sh and bench/compare-memory.sh share, sourced by
-# both: their log line, fetching Apache ZooKeeper's jars, and choosing free ports.
+# both: their log line, their work folder, fetching Apache ZooKeeper's jars, and choosing free
+# ports.
 # The sourcing script sets script_name (its name in log lines), build_dir and ZK_VERSION.
 
 log() {
@@ -70,4 +71,23 @@ free_port() {
   done
   log "found no free port"
   exit 1
+}
+
+# --- the work folder ---------------------------------------------------------------------------
+
+# Makes base (--base, or a new folder under <build>/<script_name>/) an absolute path that exists,
+# and sets fs_type; a folder on tmpfs is refused, as fsync costs nothing there.
+work_folder() {
+  if [ -z "$base" ]; then
+    mkdir -p "$build_dir/$script_name"
+    base="$(mktemp -d "$build_dir/$script_name/run-$(date -u +%Y%m%dT%H%M%SZ)-XXXX")"
+  else
+    mkdir -p "$base"
+  fi
+  base="$(cd "$base" && pwd)"
+  fs_type="$(stat -f -c %T "$base")"
+  if [ "$fs_type" = tmpfs ] || [ "$fs_type" = ramfs ]; then
+    log "$base is on $fs_type, where fsync costs nothing: choose another --base"
+    exit 2
+  fi
 }
