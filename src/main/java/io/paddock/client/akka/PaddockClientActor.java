@@ -345,8 +345,9 @@ public final class PaddockClientActor {
     /** Opens the client on the blocking dispatcher; the result comes back as a message. */
     private void open() {
         CompletableFuture<PaddockClient> opening = CompletableFuture.supplyAsync(() -> {
+            PaddockClient c;
             try {
-                return factory.open();
+                c = factory.open();
             } catch (PaddockException e) {
                 throw new CompletionException(e);
             } catch (InterruptedException e) {
@@ -354,16 +355,16 @@ public final class PaddockClientActor {
                 throw new CompletionException(
                         PaddockException.connectionLoss("interrupted while opening the session", e));
             }
-        }, blocking);
-        opening.whenComplete((c, error) -> {
-            if (c != null) {
-                owned.set(c);
-                // The actor stopped while the session was opening: nobody else will close it.
-                if (stopped.get() && owned.compareAndSet(c, null)) {
-                    c.close();
-                }
+            // Owned before the future completes, so before the actor hears Opened: a Close right
+            // after it finds the client to close. (Set in a callback of the future instead, it
+            // could come after Opened was handled, and Close answered Done with nothing closed.)
+            owned.set(c);
+            // The actor stopped while the session was opening: nobody else will close it.
+            if (stopped.get() && owned.compareAndSet(c, null)) {
+                c.close();
             }
-        });
+            return c;
+        }, blocking);
         ctx.pipeToSelf(opening, (c, error) -> error == null ? new Opened(c) : new OpenFailed(PaddockClient.asPaddockException(error)));
     }
 
