@@ -195,10 +195,12 @@ final class LockInternals {
             // The create may have happened: look for the node by our prefix before trying again.
             // If even the look fails, the next create may make a second node: the wait loop keeps
             // the earlier one and deletes the other.
+            // A session that ended took the node with it; the look then fails the same way.
             Own found;
             try {
                 found = findOwn(prefix);
-            } catch (PaddockException.ConnectionLossException | PaddockException.OperationTimeoutException e) {
+            } catch (PaddockException.ConnectionLossException | PaddockException.OperationTimeoutException
+                     | PaddockException.SessionExpiredException e) {
                 found = null;
             }
             if (found != null) {
@@ -262,9 +264,23 @@ final class LockInternals {
     /** The answer of {@link #await} when our node is no longer queued. */
     private static final Own MISSING = new Own("", -1L, -1L);
 
-    /** Our node once it holds; null at the deadline; {@link #MISSING} when it vanished. */
+    /**
+     * Our node once it holds; null at the deadline; {@link #MISSING} when it vanished, which
+     * includes a look answered SessionExpired: the session that owned the node has ended, and the
+     * client opens another (the server may say so before the client has noticed by itself).
+     */
     private Own await(Own own, String prefix, boolean timed, long deadlineNanos, BooleanSupplier grantedOutright,
                       Wakeup wakeup) throws PaddockException, InterruptedException {
+        try {
+            return awaitOnSession(own, prefix, timed, deadlineNanos, grantedOutright, wakeup);
+        } catch (PaddockException.SessionExpiredException e) {
+            return MISSING;
+        }
+    }
+
+    private Own awaitOnSession(Own own, String prefix, boolean timed, long deadlineNanos,
+                               BooleanSupplier grantedOutright, Wakeup wakeup)
+            throws PaddockException, InterruptedException {
         while (true) {
             long seen = wakeup.count();
             List<String> queue = new ArrayList<>(queue());

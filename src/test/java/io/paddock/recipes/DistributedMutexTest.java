@@ -1,8 +1,12 @@
 package io.paddock.recipes;
 
+import io.paddock.client.Children;
 import io.paddock.client.ConnectionState;
 import io.paddock.client.CreateOptions;
+import io.paddock.client.Created;
 import io.paddock.client.PaddockClient;
+import io.paddock.client.PaddockException;
+import io.paddock.client.Watcher;
 import io.paddock.tree.CreateMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +22,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -344,5 +349,75 @@ class DistributedMutexTest {
         holder.release();
         LockLease lease = waiting.get(30, TimeUnit.SECONDS);
         assertTrue(lease.sessionId() != firstSession, "held on the new session");
+    }
+
+    @Test
+    void aWaiterToldSessionExpiredAtItsFirstLookQueuesAgainOnItsNewSession() throws Exception {
+        assumeTrue(RecipeServer.clientKind().equals("http"), "needs a client that opens a new session after LOST");
+        String path = freshPath();
+        DistributedMutex holder = new DistributedMutex(server.client(), path);
+        EndsSessionAfterCreate waiterClient = new EndsSessionAfterCreate(server.client());
+        DistributedMutex waiter = new DistributedMutex(waiterClient, path);
+        holder.acquire();
+        long firstSession = waiterClient.sessionId();
+        waiterClient.armed = true;
+        Future<LockLease> waiting = threads.submit(() -> {
+            LockLease l = waiter.acquire();
+            waiter.release();
+            return l;
+        });
+        RecipeServer.await("for the waiter to queue on a new session", RecipeServer.DEADLINE,
+                () -> waiterClient.expiredLooks.get() == 1 && holder.queue().size() == 2
+                        && waiterClient.sessionId() != firstSession);
+        assertFalse(waiting.isDone(), "the waiter still waits");
+        holder.release();
+        LockLease lease = waiting.get(30, TimeUnit.SECONDS);
+        assertTrue(lease.sessionId() != firstSession, "held on the new session");
+    }
+
+    /**
+     * Once armed, ends the session on the server right after the next create, and answers the
+     * next look at children SessionExpired, as a server does before the client has noticed.
+     */
+    static final class EndsSessionAfterCreate extends ForwardingClient {
+        private final PaddockClient real;
+        volatile boolean armed;
+        private volatile boolean ended;
+        final AtomicInteger expiredLooks = new AtomicInteger();
+
+        EndsSessionAfterCreate(PaddockClient real) {
+            this.real = real;
+        }
+
+        @Override
+        protected PaddockClient delegate() {
+            return real;
+        }
+
+        @Override
+        public CompletionStage<Created> createAsync(String path, byte[] data, CreateOptions options) {
+            CompletionStage<Created> created = real.createAsync(path, data, options);
+            if (!armed) {
+                return created;
+            }
+            armed = false;
+            long session = real.sessionId();
+            return created.thenCompose(c -> server.node().gateway().closeSession(session)
+                    .thenApply(done -> {
+                        ended = true;
+                        return c;
+                    }));
+        }
+
+        @Override
+        public CompletionStage<Children> getChildrenAsync(String path, Watcher watcher) {
+            if (ended) {
+                ended = false;
+                expiredLooks.incrementAndGet();
+                return CompletableFuture.failedFuture(
+                        new PaddockException.SessionExpiredException(path, "session ended (test)"));
+            }
+            return real.getChildrenAsync(path, watcher);
+        }
     }
 }
