@@ -17,6 +17,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Every stage completes normally with a {@link Reply}; refusals are {@code OpResult.Error}
  * results, never failed stages, except where a method says otherwise.
+ *
+ * <p>Stages complete on the thread of the actor that answered, and their dependent stages run
+ * there too: keep continuations short, and hand blocking or long work to an executor.
  */
 public interface ServerGateway {
 

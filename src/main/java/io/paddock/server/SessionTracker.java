@@ -169,15 +169,12 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
         long sessionId = nextSessionId++;
         int timeoutMs = SessionExpiry.negotiateTimeout(c.requestedTimeoutMs(), config.minSessionTimeout(),
                 config.maxSessionTimeout());
-        getContext().pipeToSelf(askTree(sessionId, timeoutMs), (reply, failure) ->
-                new Opened(sessionId, timeoutMs, reply, c.replyTo()));
+        // The context's ask, not AskPattern's stage piped to self: that stage would start a thread to
+        // run its callback on a machine of two CPUs (see ActorGateway).
+        getContext().ask(Reply.class, tree, ActorGateway.REQUEST_TIMEOUT,
+                replyTo -> new TreeActor.OpenSession(sessionId, timeoutMs, replyTo),
+                (reply, failure) -> new Opened(sessionId, timeoutMs, reply, c.replyTo()));
         return this;
-    }
-
-    private java.util.concurrent.CompletionStage<Reply> askTree(long sessionId, int timeoutMs) {
-        return akka.actor.typed.javadsl.AskPattern.ask(tree,
-                (ActorRef<Reply> replyTo) -> new TreeActor.OpenSession(sessionId, timeoutMs, replyTo),
-                ActorGateway.REQUEST_TIMEOUT, getContext().getSystem().scheduler());
     }
 
     private Behavior<Command> onOpened(Opened o) {
