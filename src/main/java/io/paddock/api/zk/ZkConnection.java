@@ -3,6 +3,7 @@ package io.paddock.api.zk;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -44,26 +45,8 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     public sealed interface Command {
     }
 
-    /** The acknowledgement the inbound stream waits for before it sends the next chunk. */
-    public enum Ack {
-        INSTANCE
-    }
-
-    /** What the outbound stream's actor takes: bytes to write, or the end of the connection. */
-    public sealed interface Outbound {
-    }
-
-    public record Bytes(ByteString bytes) implements Outbound {
-    }
-
-    public enum Close implements Outbound {
-        INSTANCE
-    }
-
-    record InboundStarted(ActorRef<Ack> ack) implements Command {
-    }
-
-    record Inbound(ByteString bytes, ActorRef<Ack> ack) implements Command {
+    /** Bytes the client sent. */
+    record Inbound(ByteString bytes) implements Command {
     }
 
     enum InboundDone implements Command {
@@ -114,15 +97,15 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         }
     }
 
-    public static Behavior<Command> create(ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
-                                           ActorRef<Outbound> out, ZkConnectionStats stats) {
-        return Behaviors.setup(ctx -> new ZkConnection(ctx, gateway, config, frontEnd, out, stats));
+    static Behavior<Command> create(ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
+                                    ZkSocket socket) {
+        return Behaviors.setup(ctx -> new ZkConnection(ctx, gateway, config, frontEnd, socket));
     }
 
     private final ServerGateway gateway;
     private final PaddockConfig config;
     private final ZkFrontEnd frontEnd;
-    private final ActorRef<Outbound> out;
+    private final ZkSocket socket;
     private final ZkConnectionStats stats;
     private final ZkFrameDecoder decoder;
     private final ActorRef<Reply> replies;
@@ -136,16 +119,17 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     /** A CloseSession waits until every earlier request is answered; then it is the last slot. */
     private Slot closing;
     private boolean closingAsked;
-    private ActorRef<Ack> heldAck;
+    /** Reading stopped while too many requests wait for their replies. */
+    private boolean readingPaused;
 
     private ZkConnection(ActorContext<Command> ctx, ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
-                         ActorRef<Outbound> out, ZkConnectionStats stats) {
+                         ZkSocket socket) {
         super(ctx);
         this.gateway = gateway;
         this.config = config;
         this.frontEnd = frontEnd;
-        this.out = out;
-        this.stats = stats;
+        this.socket = socket;
+        this.stats = socket.stats();
         this.decoder = new ZkFrameDecoder(frontEnd.maxFrameBytes(), FourLetterWords::isFourLetterWord);
         this.replies = ctx.messageAdapter(Reply.class, SessionReply::new);
         this.events = ctx.messageAdapter(EventStream.Message.class, Event::new);
@@ -154,10 +138,6 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(InboundStarted.class, s -> {
-                    s.ack().tell(Ack.INSTANCE);
-                    return this;
-                })
                 .onMessage(Inbound.class, this::onInbound)
                 .onMessageEquals(InboundDone.INSTANCE, this::onInboundDone)
                 .onMessage(InboundFailed.class, f -> {
@@ -175,12 +155,18 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
                     send(ByteString.fromString(a.text()));
                     return close(null);
                 })
+                .onSignal(PostStop.class, s -> {
+                    // However the actor stopped, its socket goes with it.
+                    socket.abort();
+                    return this;
+                })
                 .build();
     }
 
     // ---- input ------------------------------------------------------------------------------
 
     private Behavior<Command> onInbound(Inbound in) {
+        socket.consumed(in.bytes().size());
         try {
             for (ZkFrameDecoder.Frame frame : decoder.feed(in.bytes())) {
                 if (phase == Phase.CLOSED) {
@@ -199,11 +185,10 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             return closing();
         }
         // Backpressure: a client with too many requests in flight is not read until they drain.
-        if (slots.size() + early.size() >= MAX_OUTSTANDING) {
-            heldAck = in.ack();
+        if (slots.size() + early.size() >= MAX_OUTSTANDING && !readingPaused) {
+            readingPaused = true;
+            socket.pauseReading();
             stats.reading(false);
-        } else {
-            in.ack().tell(Ack.INSTANCE);
         }
         return this;
     }
@@ -216,9 +201,8 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     }
 
     /**
-     * After {@link #close}: the actor lives until the stream has written what was queued and
-     * ended, since the inbound stream fails (and takes the outbound one with it, unwritten) when
-     * the actor it feeds stops.
+     * After {@link #close}: the actor lives until the socket has written what was queued and
+     * ended, since its stop aborts the socket.
      */
     private Behavior<Command> closing() {
         return Behaviors.withTimers(timers -> {
@@ -226,7 +210,10 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             return Behaviors.receive(Command.class)
                     .onMessageEquals(InboundDone.INSTANCE, Behaviors::stopped)
                     .onMessage(InboundFailed.class, f -> Behaviors.stopped())
-                    .onMessage(InboundStarted.class, s -> Behaviors.same())
+                    .onSignal(PostStop.class, s -> {
+                        socket.abort();
+                        return Behaviors.same();
+                    })
                     .onAnyMessage(m -> Behaviors.same())
                     .build();
         });
@@ -407,9 +394,9 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             getContext().pipeToSelf(gateway.closeSession(sessionId), SessionClosed::new);
         }
         stats.outstanding(slots.size());
-        if (heldAck != null && slots.size() < MAX_OUTSTANDING) {
-            heldAck.tell(Ack.INSTANCE);
-            heldAck = null;
+        if (readingPaused && slots.size() + early.size() < MAX_OUTSTANDING) {
+            readingPaused = false;
+            socket.resumeReading();
             stats.reading(true);
         }
     }
@@ -511,7 +498,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
             return;
         }
         long queued = stats.queued(bytes.size());
-        out.tell(new Bytes(bytes));
+        socket.write(bytes);
         if (queued > frontEnd.maxUnwrittenBytes() && phase != Phase.CLOSED) {
             // A client that does not read its replies would make the server hold them all.
             close("closing the connection from " + stats.remote() + " (session 0x" + Long.toHexString(sessionId)
@@ -526,7 +513,7 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
         }
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            out.tell(Close.INSTANCE);
+            socket.close();
             frontEnd.closed(stats);
         }
         return closing();

@@ -1,0 +1,143 @@
+package io.paddock.api.zk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import akka.util.ByteString;
+import io.paddock.server.PaddockConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ZooKeeper port's sockets without the protocol: what a client sends reaches the receiver in
+ * order, writes reach the client whole even when the socket cannot take them at once, a close
+ * ends the connection after what was written, and the thread ends with its last connection once
+ * the port stopped accepting.
+ */
+class ZkSelectorTest {
+
+    @TempDir
+    Path dir;
+    private ZkSelector selector;
+    private final BlockingQueue<ZkSocket> accepted = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ByteString> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+
+    @BeforeEach
+    void open() throws IOException {
+        ZkFrontEnd frontEnd = new ZkFrontEnd(PaddockConfig.defaults(dir), System.currentTimeMillis());
+        selector = ZkSelector.open(new InetSocketAddress("127.0.0.1", 0), frontEnd, socket -> {
+            accepted.add(socket);
+            return new ZkSocket.Receiver() {
+                @Override
+                public void received(ByteString bytes) {
+                    received.add(bytes);
+                    socket.consumed(bytes.size());
+                }
+
+                @Override
+                public void ended(Throwable failure) {
+                    ended.complete(failure);
+                }
+            };
+        }, "zk-selector-test");
+    }
+
+    @AfterEach
+    void shutdown() {
+        selector.shutdown();
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket("127.0.0.1", selector.localAddress().getPort());
+        s.setSoTimeout(15_000);
+        return s;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void bytesGoBothWaysInOrder() throws Exception {
+        try (Socket client = connect()) {
+            ZkSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            for (int i = 0; i < 100; i++) {
+                client.getOutputStream().write(new byte[] {(byte) i});
+            }
+            while (got.size() < 100) {
+                got.write(received.poll(15, TimeUnit.SECONDS).toArray());
+            }
+            byte[] expected = new byte[100];
+            for (int i = 0; i < 100; i++) {
+                expected[i] = (byte) i;
+            }
+            assertArrayEquals(expected, got.toByteArray());
+            socket.write(ByteString.fromString("hello"));
+            byte[] reply = new byte[5];
+            client.getInputStream().readNBytes(reply, 0, 5);
+            assertEquals("hello", new String(reply));
+        }
+        assertNull(ended.get(15, TimeUnit.SECONDS), "the client's end of input is no failure");
+    }
+
+    @Test
+    void aWriteTheSocketCannotTakeAtOnceIsFinishedAndTheCloseWaitsForIt() throws Exception {
+        try (Socket client = connect()) {
+            ZkSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+            // More than both sockets' buffers hold (Linux caps them at a few MiB).
+            byte[] big = new byte[32 << 20];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31);
+            }
+            // The client reads nothing yet: most of this waits in the socket's queue.
+            socket.write(ByteString.fromArrayUnsafe(big, 0, big.length / 2));
+            socket.write(ByteString.fromArrayUnsafe(big, big.length / 2, big.length - big.length / 2));
+            socket.close();
+            socket.write(ByteString.fromString("after the close: dropped"));
+            assertFalse(ended.isDone(), "the connection ends only once everything is written");
+            InputStream in = client.getInputStream();
+            assertArrayEquals(big, in.readAllBytes(), "every byte, in order, then the end");
+        }
+        assertNull(ended.get(15, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aClosedPortEndsItsThreadWithItsLastConnection() throws Exception {
+        Socket client = connect();
+        ZkSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+        selector.stopAccepting();
+        assertThrows(IOException.class, this::connect, "no longer accepting");
+        assertTrue(selector.running(), "the open connection is still served");
+        socket.write(ByteString.fromString("x"));
+        assertEquals('x', client.getInputStream().read());
+        selector.closeConnections();
+        assertEquals(-1, client.getInputStream().read(), "closed by the server");
+        await("for the selector's thread to end", () -> !selector.running());
+        client.close();
+    }
+}
