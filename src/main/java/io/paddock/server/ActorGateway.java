@@ -3,17 +3,12 @@ package io.paddock.server;
 import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
-import akka.dispatch.ExecutionContexts;
-import akka.dispatch.OnComplete;
 import akka.stream.javadsl.Source;
 import io.paddock.tree.ErrorCode;
 import io.paddock.tree.Id;
 import io.paddock.tree.Op;
 import io.paddock.tree.TreeException;
 import io.paddock.zab.PeerStatus;
-import scala.compat.java8.FutureConverters;
-import scala.concurrent.ExecutionContext;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +27,6 @@ public final class ActorGateway implements ServerGateway {
      * outcome is unknown, and the front end says so (503), as an ask timeout means.
      */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
-    private static final ExecutionContext SAME_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
 
     private final ActorSystem<?> system;
     private final ActorRef<TreeActor.Command> tree;
@@ -78,25 +71,9 @@ public final class ActorGateway implements ServerGateway {
         return appliedZxid.getAsLong();
     }
 
-    /**
-     * An ask whose stage is a plain CompletableFuture, completed by the answering actor's thread.
-     * Akka's own stage runs every dependent stage, even a non-async one, on Java's default async
-     * executor, which on a machine of one or two CPUs starts a new thread for each.
-     */
+    /** A plain future completed on the answering actor's thread (see {@link PlainAsk}). */
     private <T, R> CompletionStage<R> ask(ActorRef<T> target, Function<ActorRef<R>, T> message) {
-        CompletableFuture<R> out = new CompletableFuture<>();
-        FutureConverters.toScala(AskPattern.ask(target, message::apply, REQUEST_TIMEOUT, system.scheduler()))
-                .onComplete(new OnComplete<R>() {
-                    @Override
-                    public void onComplete(Throwable failure, R value) {
-                        if (failure == null) {
-                            out.complete(value);
-                        } else {
-                            out.completeExceptionally(failure);
-                        }
-                    }
-                }, SAME_THREAD);
-        return out;
+        return PlainAsk.ask(target, message, REQUEST_TIMEOUT, system.scheduler());
     }
 
     @Override

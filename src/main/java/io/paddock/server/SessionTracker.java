@@ -169,11 +169,12 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
         long sessionId = nextSessionId++;
         int timeoutMs = SessionExpiry.negotiateTimeout(c.requestedTimeoutMs(), config.minSessionTimeout(),
                 config.maxSessionTimeout());
-        // The context's ask, not AskPattern's stage piped to self: that stage would start a thread to
-        // run its callback on a machine of two CPUs (see ActorGateway).
-        getContext().ask(Reply.class, tree, ActorGateway.REQUEST_TIMEOUT,
-                replyTo -> new TreeActor.OpenSession(sessionId, timeoutMs, replyTo),
-                (reply, failure) -> new Opened(sessionId, timeoutMs, reply, c.replyTo()));
+        // Not the context's ask: it pipes Akka's Java stage, which starts a thread for the callback
+        // on a machine of two CPUs (see PlainAsk).
+        ActorRef<Command> self = getContext().getSelf();
+        PlainAsk.ask(tree, (ActorRef<Reply> replyTo) -> new TreeActor.OpenSession(sessionId, timeoutMs, replyTo),
+                        ActorGateway.REQUEST_TIMEOUT, getContext().getSystem().scheduler())
+                .whenComplete((reply, failure) -> self.tell(new Opened(sessionId, timeoutMs, reply, c.replyTo())));
         return this;
     }
 
