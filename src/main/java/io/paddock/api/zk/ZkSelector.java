@@ -100,14 +100,7 @@ final class ZkSelector implements Runnable {
     void stopAccepting() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         tasks.add(() -> {
-            try {
-                server.close();
-                // A closed channel's socket is released when its key is deregistered: now, not at the next event.
-                selector.selectNow();
-            } catch (IOException e) {
-                LOG.debug("closing the ZooKeeper port: {}", e.toString());
-            }
-            accepting = false;
+            closePort();
             closed.complete(null);
         });
         selector.wakeup();
@@ -120,6 +113,26 @@ final class ZkSelector implements Runnable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("The ZooKeeper port's selector did not close the port within {} ms", STOP_TIMEOUT_MS);
+        }
+    }
+
+    /** On the selector's thread: closes the listening socket for good. */
+    private void closePort() {
+        try {
+            server.close();
+            if (selector.isOpen()) {
+                // A closed channel's socket is released when its key is deregistered: now, not at the next event.
+                selector.selectNow();
+            }
+        } catch (IOException e) {
+            LOG.debug("closing the ZooKeeper port: {}", e.toString());
+        }
+        accepting = false;
+    }
+
+    private void runTasks() {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            task.run();
         }
     }
 
@@ -160,9 +173,7 @@ final class ZkSelector implements Runnable {
         try {
             while (!stopping && (accepting || !sockets.isEmpty())) {
                 selector.select();
-                for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-                    task.run();
-                }
+                runTasks();
                 for (SelectionKey key : selector.selectedKeys()) {
                     handle(key);
                 }
@@ -175,15 +186,12 @@ final class ZkSelector implements Runnable {
                 s.abort();
             }
             try {
-                server.close();
                 selector.close();
             } catch (IOException e) {
                 LOG.debug("closing the selector: {}", e.toString());
             }
-            accepting = false;
-            for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-                task.run();
-            }
+            closePort();
+            runTasks();
         }
     }
 
