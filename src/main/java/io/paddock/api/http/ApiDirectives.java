@@ -261,7 +261,8 @@ abstract class ApiDirectives extends AllDirectives {
             out.completeExceptionally(serverFailure(e));
             return out;
         }
-        whenDone(stage, (value, failure) -> {
+        // The gateway's stages are plain futures (see ServerGateway): this runs where they complete.
+        stage.whenComplete((value, failure) -> {
             if (failure == null) {
                 out.complete(value);
             } else {
