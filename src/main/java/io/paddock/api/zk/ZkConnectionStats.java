@@ -24,7 +24,7 @@ final class ZkConnectionStats {
     private volatile long lastResponseMs;
     private volatile long lastLatencyMs;
     private volatile FourLetterReport.Latency latency = FourLetterReport.Latency.NONE;
-    /** Bytes handed to the outbound stream and not yet taken by the socket writer. */
+    /** Bytes handed to the socket and not yet written to it. */
     private final java.util.concurrent.atomic.AtomicLong unwritten = new java.util.concurrent.atomic.AtomicLong();
 
     ZkConnectionStats(InetSocketAddress remote, long establishedMs) {
@@ -73,7 +73,7 @@ final class ZkConnectionStats {
         return unwritten.addAndGet(bytes);
     }
 
-    /** The socket writer took {@code bytes} (called on the stream's thread). */
+    /** The socket took {@code bytes} (called on the writing thread: the actor's, or the selector's). */
     void written(int bytes) {
         unwritten.addAndGet(-bytes);
     }
