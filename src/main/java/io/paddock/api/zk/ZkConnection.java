@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.util.ByteString;
+import io.paddock.api.net.ClientSocket;
 import io.paddock.server.EventStream;
 import io.paddock.server.PaddockConfig;
 import io.paddock.server.Reply;
@@ -98,14 +99,14 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     }
 
     static Behavior<Command> create(ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
-                                    ZkSocket socket) {
-        return Behaviors.setup(ctx -> new ZkConnection(ctx, gateway, config, frontEnd, socket));
+                                    ClientSocket socket, ZkConnectionStats stats) {
+        return Behaviors.setup(ctx -> new ZkConnection(ctx, gateway, config, frontEnd, socket, stats));
     }
 
     private final ServerGateway gateway;
     private final PaddockConfig config;
     private final ZkFrontEnd frontEnd;
-    private final ZkSocket socket;
+    private final ClientSocket socket;
     private final ZkConnectionStats stats;
     private final ZkFrameDecoder decoder;
     private final ActorRef<Reply> replies;
@@ -123,13 +124,13 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
     private boolean readingPaused;
 
     private ZkConnection(ActorContext<Command> ctx, ServerGateway gateway, PaddockConfig config, ZkFrontEnd frontEnd,
-                         ZkSocket socket) {
+                         ClientSocket socket, ZkConnectionStats stats) {
         super(ctx);
         this.gateway = gateway;
         this.config = config;
         this.frontEnd = frontEnd;
         this.socket = socket;
-        this.stats = socket.stats();
+        this.stats = stats;
         this.decoder = new ZkFrameDecoder(frontEnd.maxFrameBytes(), FourLetterWords::isFourLetterWord);
         this.replies = ctx.messageAdapter(Reply.class, SessionReply::new);
         this.events = ctx.messageAdapter(EventStream.Message.class, Event::new);

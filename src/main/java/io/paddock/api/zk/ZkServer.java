@@ -5,6 +5,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import akka.util.ByteString;
+import io.paddock.api.net.ClientSocket;
+import io.paddock.api.net.PortSelector;
 import io.paddock.server.PaddockConfig;
 import io.paddock.server.ServerGateway;
 import java.io.IOException;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ZooKeeper's client protocol on clientPort, beside the HTTP API and over the same sessions, tree
- * and watches: a {@link ZkSelector} thread does the socket I/O, as ZooKeeper's NIO server does,
+ * and watches: a {@link PortSelector} thread does the socket I/O, as ZooKeeper's NIO server does,
  * and every connection is a {@link ZkConnection} actor that reads only as fast as it answers. A
  * client that stops reading its replies is closed once they pass a limit, alone; so is one that
  * sends what is not ZooKeeper's protocol.
@@ -35,10 +37,10 @@ public final class ZkServer {
 
     private static final AtomicLong BINDINGS = new AtomicLong();
 
-    private final ZkSelector selector;
+    private final PortSelector selector;
     private final ZkFrontEnd frontEnd;
 
-    private ZkServer(ZkSelector selector, ZkFrontEnd frontEnd) {
+    private ZkServer(PortSelector selector, ZkFrontEnd frontEnd) {
         this.selector = selector;
         this.frontEnd = frontEnd;
     }
@@ -54,9 +56,10 @@ public final class ZkServer {
         long binding = BINDINGS.incrementAndGet();
         String prefix = "zk-" + binding + "-connection-";
         AtomicLong connections = new AtomicLong();
-        ZkSelector selector;
+        PortSelector selector;
         try {
-            selector = ZkSelector.open(new InetSocketAddress(config.clientPortAddress(), config.clientPort()), frontEnd,
+            selector = PortSelector.open(new InetSocketAddress(config.clientPortAddress(), config.clientPort()),
+                    "the ZooKeeper port", Integer.MAX_VALUE,
                     socket -> accept(socket, gateway, config, frontEnd, system, prefix + connections.incrementAndGet()),
                     "paddock-zk-selector-" + binding);
         } catch (IOException e) {
@@ -68,18 +71,26 @@ public final class ZkServer {
         return CompletableFuture.completedFuture(new ZkServer(selector, frontEnd));
     }
 
-    private static ZkSocket.Receiver accept(ZkSocket socket, ServerGateway gateway, PaddockConfig config,
-                                            ZkFrontEnd frontEnd, ActorSystem<?> system, String name) {
+    private static ClientSocket.Receiver accept(ClientSocket socket, ServerGateway gateway, PaddockConfig config,
+                                                ZkFrontEnd frontEnd, ActorSystem<?> system, String name) {
+        ZkConnectionStats stats = new ZkConnectionStats(socket.remote(), System.currentTimeMillis());
         ActorRef<ZkConnection.Command> actor = system.systemActorOf(
-                ZkConnection.create(gateway, config, frontEnd, socket), name, Props.empty());
-        return new ZkSocket.Receiver() {
+                ZkConnection.create(gateway, config, frontEnd, socket, stats), name, Props.empty());
+        frontEnd.opened(stats);
+        return new ClientSocket.Receiver() {
             @Override
             public void received(ByteString bytes) {
                 actor.tell(new ZkConnection.Inbound(bytes));
             }
 
             @Override
+            public void written(int n) {
+                stats.written(n);
+            }
+
+            @Override
             public void ended(Throwable failure) {
+                frontEnd.closed(stats);
                 actor.tell(failure == null ? ZkConnection.InboundDone.INSTANCE : new ZkConnection.InboundFailed(failure));
             }
         };

@@ -1,4 +1,4 @@
-package io.paddock.api.zk;
+package io.paddock.api.net;
 
 import akka.util.ByteString;
 import java.io.IOException;
@@ -10,37 +10,47 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
 /**
- * One client connection of the ZooKeeper port: what its {@link ZkConnection} actor writes, and
- * how much of what the {@link ZkSelector} read it has yet to take.
+ * One client connection of a {@link PortSelector}'s port: what its server writes, and how much of
+ * what the selector read it has yet to take.
  *
  * <p>A write goes to the socket at once, on the caller's thread, when nothing is queued before
  * it; what the socket does not take is queued, and the selector's thread finishes it when the
  * socket is writable again, several queued replies in one gathering write. Reading stops while
- * the actor has {@link #MAX_UNCONSUMED} bytes it has not yet taken, or while it asked to pause
- * (too many requests waiting for replies), and starts again when neither holds.
+ * the server has {@link #MAX_UNCONSUMED} bytes it has not yet taken, or while it asked to pause
+ * (too many requests waiting for replies, say), and starts again when neither holds.
  *
  * <p>The connection ends once: by {@link #close} (after what is queued is written), by
  * {@link #abort}, or by the client (end of input, a failed read or write). The receiver hears
  * of that end once, whichever it was.
  */
-final class ZkSocket {
+public final class ClientSocket {
 
     /** Bytes read and not yet taken by the actor before reading stops. */
     static final int MAX_UNCONSUMED = 256 * 1024;
 
-    /** Who takes what the client sends, and hears the end of the connection. */
-    interface Receiver {
+    /** Who takes what the client sends, and hears how writing goes and the end of the connection. */
+    public interface Receiver {
         /** Bytes the client sent, in order (called on the selector's thread). */
         void received(ByteString bytes);
+
+        /** {@code n} bytes given to {@link #write} reached the socket (on the writer's or the selector's thread). */
+        default void written(int n) {
+        }
+
+        /**
+         * Everything a {@link #write} had to leave queued has now reached the socket (on the
+         * selector's thread); a write that returned true needs no such call.
+         */
+        default void drained() {
+        }
 
         /** The connection has ended: {@code failure} is null after a close or the client's end of input. */
         void ended(Throwable failure);
     }
 
     private final SocketChannel channel;
-    private final ZkSelector selector;
+    private final PortSelector selector;
     private final InetSocketAddress remote;
-    private final ZkConnectionStats stats;
     private volatile SelectionKey key;
     private volatile Receiver receiver;
 
@@ -54,19 +64,15 @@ final class ZkSocket {
     private long unconsumed;
     private boolean paused;
 
-    ZkSocket(SocketChannel channel, ZkSelector selector, InetSocketAddress remote, ZkConnectionStats stats) {
+    ClientSocket(SocketChannel channel, PortSelector selector, InetSocketAddress remote) {
         this.channel = channel;
         this.selector = selector;
         this.remote = remote;
-        this.stats = stats;
     }
 
-    InetSocketAddress remote() {
+    /** The client's address. */
+    public InetSocketAddress remote() {
         return remote;
-    }
-
-    ZkConnectionStats stats() {
-        return stats;
     }
 
     /** Set by the selector once registered, before anything else is done with this socket. */
@@ -113,25 +119,25 @@ final class ZkSocket {
         return !paused && unconsumed < MAX_UNCONSUMED;
     }
 
-    // ---- the actor's side -------------------------------------------------------------------
+    // ---- the server's side -------------------------------------------------------------------
 
-    /** The actor has taken {@code n} bytes of what it received. */
-    void consumed(int n) {
+    /** The server has taken {@code n} bytes of what it received. */
+    public void consumed(int n) {
         synchronized (readLock) {
             unconsumed -= n;
             resumeIfWanted();
         }
     }
 
-    /** Stops reading until {@link #resumeReading}: the actor has too much to answer already. */
-    void pauseReading() {
+    /** Stops reading until {@link #resumeReading}: the server has too much to answer already. */
+    public void pauseReading() {
         synchronized (readLock) {
             paused = true;
             clearInterest(SelectionKey.OP_READ);
         }
     }
 
-    void resumeReading() {
+    public void resumeReading() {
         synchronized (readLock) {
             paused = false;
             resumeIfWanted();
@@ -164,21 +170,26 @@ final class ZkSocket {
         }
     }
 
-    /** Writes {@code bytes} after everything written before; dropped once the connection is closing. */
-    void write(ByteString bytes) {
+    /**
+     * Writes {@code bytes} after everything written before; dropped once the connection is
+     * closing. True when all of it reached the socket now; false when some waits in the queue,
+     * and the receiver hears {@link Receiver#drained} once the queue is empty again (or
+     * {@link Receiver#ended}).
+     */
+    public boolean write(ByteString bytes) {
         ByteBuffer buffer = bytes.asByteBuffer();
         Throwable failure = null;
+        int n = 0;
         synchronized (this) {
             if (ended || closeAfterWrites) {
-                return;
+                return true;
             }
             if (!pending.isEmpty()) {
                 pending.add(buffer);
-                return;
+                return false;
             }
             try {
-                int n = channel.write(buffer);
-                stats.written(n);
+                n = channel.write(buffer);
             } catch (IOException e) {
                 failure = e;
             }
@@ -189,11 +200,17 @@ final class ZkSocket {
         }
         if (failure != null) {
             end(failure);
+            return true;
         }
+        Receiver r = receiver;
+        if (r != null) {
+            r.written(n);
+        }
+        return !buffer.hasRemaining();
     }
 
     /** Ends the connection once what is queued has been written. */
-    void close() {
+    public void close() {
         boolean now;
         synchronized (this) {
             if (ended || closeAfterWrites) {
@@ -208,7 +225,7 @@ final class ZkSocket {
     }
 
     /** Ends the connection now, whatever is still queued. */
-    void abort() {
+    public void abort() {
         end(null);
     }
 
@@ -217,15 +234,16 @@ final class ZkSocket {
     /** Writes what is queued, as much as the socket takes; closes once all is out after {@link #close}. */
     void writable() {
         Throwable failure = null;
+        boolean drained = false;
         boolean done = false;
+        long n = 0;
         synchronized (this) {
             if (ended) {
                 return;
             }
             try {
                 ByteBuffer[] buffers = pending.toArray(ByteBuffer[]::new);
-                long n = channel.write(buffers);
-                stats.written((int) n);
+                n = channel.write(buffers);
                 while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
                     pending.poll();
                 }
@@ -234,13 +252,19 @@ final class ZkSocket {
             }
             if (failure == null && pending.isEmpty()) {
                 clearInterest(SelectionKey.OP_WRITE);
+                drained = true;
                 done = closeAfterWrites;
             }
         }
         if (failure != null) {
             end(failure);
-        } else if (done) {
+            return;
+        }
+        receiver.written((int) n);
+        if (done) {
             end(null);
+        } else if (drained) {
+            receiver.drained();
         }
     }
 

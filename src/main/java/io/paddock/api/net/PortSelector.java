@@ -1,4 +1,4 @@
-package io.paddock.api.zk;
+package io.paddock.api.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,18 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ZooKeeper port's I/O thread, as ZooKeeper's own NIO server has: one selector that accepts
+ * A client port's I/O thread, as ZooKeeper's own NIO server has: one selector that accepts
  * connections, reads what clients send (handing it to each connection's receiver) and finishes
  * the writes a socket could not take at once. Writes themselves start on the writer's thread
- * ({@link ZkSocket#write}), so a reply reaches the socket without a hand-over; reading a request
- * takes one hand-over, to the connection's actor.
+ * ({@link ClientSocket#write}), so a reply reaches the socket without a hand-over; reading a
+ * request takes one hand-over, to whoever serves the connection (an actor, a stream).
  *
  * <p>The thread ends when the selector stops accepting and its last connection has ended, or at
  * {@link #shutdown}.
  */
-final class ZkSelector implements Runnable {
+public final class PortSelector implements Runnable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ZkSelector.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PortSelector.class);
 
     /** Bytes read from one socket at a time. */
     static final int READ_CHUNK = 64 * 1024;
@@ -42,9 +42,12 @@ final class ZkSelector implements Runnable {
 
     private final Selector selector;
     private final ServerSocketChannel server;
-    private final Function<ZkSocket, ZkSocket.Receiver> onAccept;
-    private final ZkFrontEnd frontEnd;
-    private final Set<ZkSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final Function<ClientSocket, ClientSocket.Receiver> onAccept;
+    /** The port's name in log messages ("the ZooKeeper port"). */
+    private final String portName;
+    /** Connections beyond this many are closed as they are accepted. */
+    private final int maxConnections;
+    private final Set<ClientSocket> sockets = ConcurrentHashMap.newKeySet();
     /** Work for the selector's thread, run after each select. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_CHUNK);
@@ -54,23 +57,26 @@ final class ZkSelector implements Runnable {
     private volatile boolean stopping;
 
     /**
-     * @param onAccept gives each accepted connection the receiver of its input (its actor), on
-     *                 this selector's thread, before anything is read from it
+     * @param onAccept gives each accepted connection the receiver of its input, on this
+     *                 selector's thread, before anything is read from it; a connection it throws
+     *                 for is closed
      */
-    private ZkSelector(Selector selector, ServerSocketChannel server, ZkFrontEnd frontEnd,
-                       Function<ZkSocket, ZkSocket.Receiver> onAccept, String threadName) throws IOException {
+    private PortSelector(Selector selector, ServerSocketChannel server, String portName, int maxConnections,
+                         Function<ClientSocket, ClientSocket.Receiver> onAccept, String threadName) throws IOException {
         this.selector = selector;
         this.localAddress = (InetSocketAddress) server.getLocalAddress();
         this.server = server;
-        this.frontEnd = frontEnd;
+        this.portName = portName;
+        this.maxConnections = maxConnections;
         this.onAccept = onAccept;
         this.thread = new Thread(this, threadName);
         this.thread.setDaemon(true);
     }
 
     /** Binds {@code address} (port 0: a free port) and starts the thread. */
-    static ZkSelector open(InetSocketAddress address, ZkFrontEnd frontEnd,
-                           Function<ZkSocket, ZkSocket.Receiver> onAccept, String threadName) throws IOException {
+    public static PortSelector open(InetSocketAddress address, String portName, int maxConnections,
+                                    Function<ClientSocket, ClientSocket.Receiver> onAccept,
+                                    String threadName) throws IOException {
         Selector selector = Selector.open();
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
@@ -78,7 +84,7 @@ final class ZkSelector implements Runnable {
             server.bind(address, 1024);
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
-            ZkSelector s = new ZkSelector(selector, server, frontEnd, onAccept, threadName);
+            PortSelector s = new PortSelector(selector, server, portName, maxConnections, onAccept, threadName);
             s.thread.start();
             return s;
         } catch (IOException e) {
@@ -89,7 +95,7 @@ final class ZkSelector implements Runnable {
     }
 
     /** The address bound, port included (kept after {@link #stopAccepting}). */
-    InetSocketAddress localAddress() {
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
@@ -97,7 +103,7 @@ final class ZkSelector implements Runnable {
      * Stops accepting connections, and returns once the port is closed (a node started again
      * may bind it at once); open connections go on.
      */
-    void stopAccepting() {
+    public void stopAccepting() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         tasks.add(() -> {
             closePort();
@@ -112,7 +118,7 @@ final class ZkSelector implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("The ZooKeeper port's selector did not close the port within {} ms", STOP_TIMEOUT_MS);
+            LOG.warn("The selector of {} did not close it within {} ms", portName, STOP_TIMEOUT_MS);
         }
     }
 
@@ -125,7 +131,7 @@ final class ZkSelector implements Runnable {
                 selector.selectNow();
             }
         } catch (IOException e) {
-            LOG.debug("closing the ZooKeeper port: {}", e.toString());
+            LOG.debug("closing {}: {}", portName, e.toString());
         }
         accepting = false;
     }
@@ -137,22 +143,22 @@ final class ZkSelector implements Runnable {
     }
 
     /** Ends every open connection now. */
-    void closeConnections() {
-        for (ZkSocket s : sockets) {
+    public void closeConnections() {
+        for (ClientSocket s : sockets) {
             s.abort();
         }
         selector.wakeup();
     }
 
     /** Stops accepting, ends every connection and the thread. */
-    void shutdown() {
+    public void shutdown() {
         stopping = true;
         closeConnections();
         selector.wakeup();
     }
 
     /** Whether the selector's thread still runs. */
-    boolean running() {
+    public boolean running() {
         return thread.isAlive();
     }
 
@@ -161,9 +167,8 @@ final class ZkSelector implements Runnable {
     }
 
     /** A connection has ended: the thread no longer waits for it. */
-    void forget(ZkSocket socket) {
+    void forget(ClientSocket socket) {
         if (sockets.remove(socket)) {
-            frontEnd.closed(socket.stats());
             selector.wakeup();
         }
     }
@@ -180,9 +185,9 @@ final class ZkSelector implements Runnable {
                 selector.selectedKeys().clear();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.error("The ZooKeeper port's selector failed; its connections are closed", e);
+            LOG.error("The selector of {} failed; its connections are closed", portName, e);
         } finally {
-            for (ZkSocket s : sockets) {
+            for (ClientSocket s : sockets) {
                 s.abort();
             }
             try {
@@ -202,7 +207,7 @@ final class ZkSelector implements Runnable {
             }
             return;
         }
-        ZkSocket socket = (ZkSocket) key.attachment();
+        ClientSocket socket = (ClientSocket) key.attachment();
         try {
             // A connection's actor may close its socket at any moment, which cancels its key.
             int ready = key.readyOps();
@@ -227,24 +232,33 @@ final class ZkSelector implements Runnable {
             channel = server.accept();
         } catch (IOException e) {
             // Out of file descriptors, for example: the client sees its connect fail; the port goes on.
-            LOG.warn("Cannot accept a connection on the ZooKeeper port: {}", e.toString());
+            LOG.warn("Cannot accept a connection on {}: {}", portName, e.toString());
             return;
         }
         if (channel == null) {
             return;
         }
-        ZkSocket socket = null;
+        if (sockets.size() >= maxConnections) {
+            LOG.warn("Closing a connection on {} as it was accepted: {} connections are open, the most it takes",
+                    portName, sockets.size());
+            try {
+                channel.close();
+            } catch (IOException closing) {
+                // gone either way
+            }
+            return;
+        }
+        ClientSocket socket = null;
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-            socket = new ZkSocket(channel, this, remote, new ZkConnectionStats(remote, System.currentTimeMillis()));
+            socket = new ClientSocket(channel, this, remote);
             socket.registered(channel.register(selector, SelectionKey.OP_READ, socket));
             sockets.add(socket);
-            frontEnd.opened(socket.stats());
             socket.receiveWith(onAccept.apply(socket));
         } catch (IOException | RuntimeException e) {
-            LOG.info("Dropping a connection on the ZooKeeper port as it was accepted: {}", e.toString());
+            LOG.info("Dropping a connection on {} as it was accepted: {}", portName, e.toString());
             if (socket != null) {
                 socket.end(e);
             } else {

@@ -1,4 +1,4 @@
-package io.paddock.api.zk;
+package io.paddock.api.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,44 +8,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import akka.util.ByteString;
-import io.paddock.server.PaddockConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ZooKeeper port's sockets without the protocol: what a client sends reaches the receiver in
- * order, writes reach the client whole even when the socket cannot take them at once, a close
- * ends the connection after what was written, and the thread ends with its last connection once
- * the port stopped accepting.
+ * A client port's sockets without a protocol: what a client sends reaches the receiver in order,
+ * writes reach the client whole even when the socket cannot take them at once (and the receiver
+ * hears when the queue has drained), a close ends the connection after what was written, and the
+ * thread ends with its last connection once the port stopped accepting.
  */
-class ZkSelectorTest {
+class PortSelectorTest {
 
-    @TempDir
-    Path dir;
-    private ZkSelector selector;
-    private final BlockingQueue<ZkSocket> accepted = new LinkedBlockingQueue<>();
+    private PortSelector selector;
+    private final BlockingQueue<ClientSocket> accepted = new LinkedBlockingQueue<>();
     private final BlockingQueue<ByteString> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicInteger drained = new AtomicInteger();
 
     @BeforeEach
     void open() throws IOException {
-        ZkFrontEnd frontEnd = new ZkFrontEnd(PaddockConfig.defaults(dir), System.currentTimeMillis());
-        selector = ZkSelector.open(new InetSocketAddress("127.0.0.1", 0), frontEnd, socket -> {
+        selector = PortSelector.open(new InetSocketAddress("127.0.0.1", 0), "the test port", 2, socket -> {
             accepted.add(socket);
-            return new ZkSocket.Receiver() {
+            return new ClientSocket.Receiver() {
                 @Override
                 public void received(ByteString bytes) {
                     received.add(bytes);
@@ -53,11 +51,21 @@ class ZkSelectorTest {
                 }
 
                 @Override
+                public void written(int n) {
+                    written.addAndGet(n);
+                }
+
+                @Override
+                public void drained() {
+                    drained.incrementAndGet();
+                }
+
+                @Override
                 public void ended(Throwable failure) {
                     ended.complete(failure);
                 }
             };
-        }, "zk-selector-test");
+        }, "port-selector-test");
     }
 
     @AfterEach
@@ -84,7 +92,7 @@ class ZkSelectorTest {
     @Test
     void bytesGoBothWaysInOrder() throws Exception {
         try (Socket client = connect()) {
-            ZkSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+            ClientSocket socket = accepted.poll(15, TimeUnit.SECONDS);
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             for (int i = 0; i < 100; i++) {
                 client.getOutputStream().write(new byte[] {(byte) i});
@@ -97,7 +105,8 @@ class ZkSelectorTest {
                 expected[i] = (byte) i;
             }
             assertArrayEquals(expected, got.toByteArray());
-            socket.write(ByteString.fromString("hello"));
+            assertTrue(socket.write(ByteString.fromString("hello")), "a small write reaches the socket at once");
+            assertEquals(5, written.get());
             byte[] reply = new byte[5];
             client.getInputStream().readNBytes(reply, 0, 5);
             assertEquals("hello", new String(reply));
@@ -108,15 +117,15 @@ class ZkSelectorTest {
     @Test
     void aWriteTheSocketCannotTakeAtOnceIsFinishedAndTheCloseWaitsForIt() throws Exception {
         try (Socket client = connect()) {
-            ZkSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+            ClientSocket socket = accepted.poll(15, TimeUnit.SECONDS);
             // More than both sockets' buffers hold (Linux caps them at a few MiB).
             byte[] big = new byte[32 << 20];
             for (int i = 0; i < big.length; i++) {
                 big[i] = (byte) (i * 31);
             }
             // The client reads nothing yet: most of this waits in the socket's queue.
-            socket.write(ByteString.fromArrayUnsafe(big, 0, big.length / 2));
-            socket.write(ByteString.fromArrayUnsafe(big, big.length / 2, big.length - big.length / 2));
+            assertFalse(socket.write(ByteString.fromArrayUnsafe(big, 0, big.length / 2)), "queued");
+            assertFalse(socket.write(ByteString.fromArrayUnsafe(big, big.length / 2, big.length - big.length / 2)));
             socket.close();
             socket.write(ByteString.fromString("after the close: dropped"));
             assertFalse(ended.isDone(), "the connection ends only once everything is written");
@@ -127,9 +136,24 @@ class ZkSelectorTest {
     }
 
     @Test
+    void aQueuedWriteIsFollowedByDrainedOnceTheClientTookItAll() throws Exception {
+        try (Socket client = connect()) {
+            ClientSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+            byte[] big = new byte[32 << 20];
+            assertFalse(socket.write(ByteString.fromArrayUnsafe(big)), "more than the socket takes at once");
+            assertEquals(0, drained.get(), "not drained while the client reads nothing");
+            assertEquals(big.length, client.getInputStream().readNBytes(big.length).length);
+            await("for the drained call", () -> drained.get() == 1);
+            assertEquals(big.length, written.get(), "every byte counted as written, once");
+            assertTrue(socket.write(ByteString.fromString("y")), "an empty queue takes a small write at once");
+            assertEquals('y', client.getInputStream().read());
+        }
+    }
+
+    @Test
     void aClosedPortEndsItsThreadWithItsLastConnection() throws Exception {
         Socket client = connect();
-        ZkSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+        ClientSocket socket = accepted.poll(15, TimeUnit.SECONDS);
         selector.stopAccepting();
         assertThrows(IOException.class, this::connect, "no longer accepting");
         assertTrue(selector.running(), "the open connection is still served");
