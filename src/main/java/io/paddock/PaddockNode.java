@@ -11,10 +11,10 @@ import akka.actor.typed.PostStop;
 import akka.actor.typed.Props;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.paddock.api.http.HttpApi;
+import io.paddock.api.http.HttpBinding;
 import io.paddock.api.zk.ZkFrontEnd;
 import io.paddock.api.zk.ZkServer;
 import io.paddock.server.ActorGateway;
@@ -83,18 +83,18 @@ public final class PaddockNode implements AutoCloseable {
     private final ActorSystem<?> system;
     private final ActorRef<TreeActor.Command> tree;
     private final ServerGateway gateway;
-    private final ServerBinding httpBinding;
+    private final HttpBinding httpBinding;
     private final ZkServer zk;
     private final long serverId;
     private final Embedding embedding;
 
     private PaddockNode(long serverId, ActorSystem<?> system, ActorRef<TreeActor.Command> tree, ServerGateway gateway,
-                        ServerBinding httpBinding, ZkServer zk) {
+                        HttpBinding httpBinding, ZkServer zk) {
         this(serverId, system, tree, gateway, httpBinding, zk, null);
     }
 
     private PaddockNode(long serverId, ActorSystem<?> system, ActorRef<TreeActor.Command> tree, ServerGateway gateway,
-                        ServerBinding httpBinding, ZkServer zk, Embedding embedding) {
+                        HttpBinding httpBinding, ZkServer zk, Embedding embedding) {
         this.system = system;
         this.tree = tree;
         this.gateway = gateway;
@@ -155,7 +155,7 @@ public final class PaddockNode implements AutoCloseable {
             Actors a = actors.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ServerGateway gateway = new ActorGateway(system, a.tree(), a.tracker(), config.eventWindow(), a.peer(),
                     config.tickTime(), a.appliedZxid()::get, a.serving()::get);
-            ServerBinding binding = new HttpApi(gateway, config, system)
+            HttpBinding binding = new HttpApi(gateway, config, system)
                     .bind(config.clientPortAddress(), config.httpPort())
                     .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
@@ -239,7 +239,7 @@ public final class PaddockNode implements AutoCloseable {
             Actors a = actors.join();
             ServerGateway gateway = new ActorGateway(appSystem, a.tree(), a.tracker(), config.eventWindow(), null,
                     config.tickTime(), a.appliedZxid()::get, a.serving()::get);
-            ServerBinding binding = new HttpApi(gateway, config, appSystem)
+            HttpBinding binding = new HttpApi(gateway, config, appSystem)
                     .bind(config.clientPortAddress(), config.httpPort())
                     .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ZkServer zk;
@@ -432,7 +432,7 @@ public final class PaddockNode implements AutoCloseable {
         embedding.unbindOnShutdown().cancel();
         try {
             // terminate, not unbind: it also ends open connections (event streams would outlive the node).
-            httpBinding.terminate(Duration.ofSeconds(5)).toCompletableFuture()
+            httpBinding.terminate().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             zk.unbind().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             zk.closeConnections();

@@ -1,22 +1,46 @@
 package io.paddock.api.http;
 
+import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
+import akka.event.Logging;
+import akka.event.LoggingAdapter;
 import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
+import akka.http.javadsl.settings.ServerSettings;
+import akka.stream.TLSProtocol.SslTlsInbound;
+import akka.stream.TLSProtocol.SslTlsOutbound;
+import akka.stream.javadsl.BidiFlow;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.TLSPlacebo;
+import akka.util.ByteString;
+import io.paddock.api.net.ClientSocket;
+import io.paddock.api.net.PortSelector;
+import io.paddock.api.net.SocketFlow;
 import io.paddock.server.PaddockConfig;
 import io.paddock.server.ServerGateway;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Paddock's HTTP API (prefix /v1, JSON via Jackson, events as Server-Sent Events): a front end
  * that talks to the server only through {@link ServerGateway}. docs/http-api.md is its reference.
  */
 public final class HttpApi extends AllDirectives {
+
+    private static final AtomicLong BINDINGS = new AtomicLong();
 
     private final ActorSystem<?> system;
     private final SessionRoutes sessions;
@@ -57,12 +81,48 @@ public final class HttpApi extends AllDirectives {
      * Binds the routes on host:port (port 0: any free port). The client's address is taken from
      * the connection (the ip ACL scheme checks it), znode paths from the URL exactly as sent
      * (akka-http would drop "." and ".." segments), and malformed requests get JSON errors too.
+     *
+     * <p>akka-http's server layer (parsing, rendering, keep-alive, pipelining, timeouts) runs on
+     * the sockets of a {@link PortSelector} thread, as the ZooKeeper port does, rather than on
+     * Akka's TCP: there a request and its answer crossed four more hand-overs between threads, and
+     * cost twice the system calls. Each connection is its own stream; past
+     * akka.http.server.max-connections, a new connection is closed as it is accepted.
      */
-    public CompletionStage<ServerBinding> bind(String host, int port) {
-        return Http.get(system).newServerAt(host, port)
-                .adaptSettings(s -> s.withRemoteAddressAttribute(true)
-                        .withRawRequestUriHeader(true)
-                        .withParsingErrorHandler(JsonParsingErrorHandler.class.getName()))
-                .bind(routes());
+    public CompletionStage<HttpBinding> bind(String host, int port) {
+        ServerSettings settings = ServerSettings.create(Adapter.toClassic(system))
+                .withRemoteAddressAttribute(true)
+                .withRawRequestUriHeader(true)
+                .withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
+        Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow =
+                Flow.of(HttpRequest.class).mapAsync(settings.getPipeliningLimit(), routes().handler(system)::apply);
+        LoggingAdapter log = Logging.getLogger(Adapter.toClassic(system), HttpApi.class);
+        long binding = BINDINGS.incrementAndGet();
+        PortSelector selector;
+        try {
+            selector = PortSelector.open(new InetSocketAddress(host, port), "the HTTP port", settings.getMaxConnections(),
+                    socket -> serve(socket, settings, handlerFlow, log), "paddock-http-selector-" + binding);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new IOException("cannot bind the HTTP port " + host + ":" + port
+                    + ": " + e.getMessage(), e));
+        }
+        system.getWhenTerminated().thenRun(selector::shutdown);
+        return CompletableFuture.completedFuture(new HttpBinding(selector));
+    }
+
+    /** Starts one connection's stream: the socket, akka-http's server layer, and the routes. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private ClientSocket.Receiver serve(ClientSocket socket, ServerSettings settings,
+                                        Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow, LoggingAdapter log) {
+        // TLSPlacebo's inbound side gives SessionBytes, which the server layer takes as SslTlsInbound.
+        BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain = (BidiFlow) TLSPlacebo.getInstance();
+        BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers =
+                Http.get(system).serverLayer(settings, Optional.of(socket.remote()), log).atop(plain);
+        scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
+        if (idle.isFinite()) {
+            layers = layers.atop(BidiFlow.bidirectionalIdleTimeout(Duration.ofNanos(idle.toNanos())));
+        }
+        return handlerFlow
+                .joinMat(layers.join(Flow.fromGraph(new SocketFlow(socket)), Keep.right()), Keep.right())
+                .run(system);
     }
 }

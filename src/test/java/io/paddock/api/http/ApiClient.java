@@ -2,7 +2,6 @@ package io.paddock.api.http;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.ServerBinding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.paddock.server.PaddockConfig;
@@ -33,7 +32,7 @@ final class ApiClient implements AutoCloseable {
 
     final ScriptedGateway gateway = new ScriptedGateway();
     private final ActorSystem<Void> system;
-    private final ServerBinding binding;
+    private final HttpBinding binding;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))

@@ -1,0 +1,170 @@
+package io.paddock.api.net;
+
+import akka.stream.Attributes;
+import akka.stream.FlowShape;
+import akka.stream.Inlet;
+import akka.stream.Outlet;
+import akka.stream.stage.AbstractInHandler;
+import akka.stream.stage.AbstractOutHandler;
+import akka.stream.stage.AsyncCallback;
+import akka.stream.stage.GraphStageLogic;
+import akka.stream.stage.GraphStageWithMaterializedValue;
+import akka.util.ByteString;
+import java.util.ArrayDeque;
+import scala.Tuple2;
+
+/**
+ * One {@link ClientSocket} as an Akka Streams flow: what the client sends comes out, and what goes
+ * in is written to the client. Materializing it gives the receiver to hand the selector, so that
+ * a stream-based server (akka-http's server layer) runs on a {@link PortSelector} thread's
+ * sockets instead of Akka's TCP, with one hand-over for a request coming in (the selector's thread
+ * to the stream's) and none for its answer going out, which is written on the stream's thread.
+ *
+ * <p>Backpressure both ways: bytes not yet pulled downstream count as unconsumed, so the socket
+ * stops reading at its limit; and after a write the socket had to queue, nothing more is pulled
+ * until the queue has drained.
+ *
+ * <p>The end: when what goes in completes, the socket closes once what is queued is written; when
+ * it fails, or the stream stops otherwise, the socket is aborted. When the client ends the
+ * connection (or it fails), the stream completes (or fails). A consumer that cancels only stops
+ * the reading; the connection lives until what goes in completes.
+ */
+public final class SocketFlow extends GraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, ClientSocket.Receiver> {
+
+    private final Inlet<ByteString> toClient = Inlet.create("SocketFlow.toClient");
+    private final Outlet<ByteString> fromClient = Outlet.create("SocketFlow.fromClient");
+    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(toClient, fromClient);
+    private final ClientSocket socket;
+
+    public SocketFlow(ClientSocket socket) {
+        this.socket = socket;
+    }
+
+    @Override
+    public FlowShape<ByteString, ByteString> shape() {
+        return shape;
+    }
+
+    @Override
+    public Tuple2<GraphStageLogic, ClientSocket.Receiver> createLogicAndMaterializedValue(Attributes attributes) {
+        Logic logic = new Logic();
+        return Tuple2.apply(logic, logic.receiver);
+    }
+
+    private final class Logic extends GraphStageLogic {
+        /** Read from the socket and not yet pulled. */
+        private final ArrayDeque<ByteString> received = new ArrayDeque<>();
+        /** A write left bytes queued in the socket: the next pull waits for them. */
+        private boolean waitingForDrain;
+        /** What goes in has completed and the socket closes after its queue: not to be aborted. */
+        private boolean closing;
+
+        // Created during materialization: calls before the stream starts are kept until it does.
+        private final AsyncCallback<ByteString> onReceived = createAsyncCallback(this::receivedBytes);
+        private final AsyncCallback<Boolean> onDrained = createAsyncCallback(x -> drained());
+        private final AsyncCallback<Throwable> onEnded = createAsyncCallback(this::ended);
+        private final AsyncCallback<Boolean> onClosed = createAsyncCallback(x -> completeStage());
+
+        final ClientSocket.Receiver receiver = new ClientSocket.Receiver() {
+            @Override
+            public void received(ByteString bytes) {
+                onReceived.invoke(bytes);
+            }
+
+            @Override
+            public void drained() {
+                onDrained.invoke(Boolean.TRUE);
+            }
+
+            @Override
+            public void ended(Throwable failure) {
+                if (failure == null) {
+                    onClosed.invoke(Boolean.TRUE);
+                } else {
+                    onEnded.invoke(failure);
+                }
+            }
+        };
+
+        Logic() {
+            super(shape);
+            setHandler(fromClient, new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                    ByteString next = received.poll();
+                    if (next != null) {
+                        deliver(next);
+                    }
+                }
+
+                @Override
+                public void onDownstreamFinish(Throwable cause) {
+                    // Nothing more is read; answers still go out until what goes in completes.
+                    socket.pauseReading();
+                }
+            });
+            setHandler(toClient, new AbstractInHandler() {
+                @Override
+                public void onPush() {
+                    if (socket.write(grab(toClient))) {
+                        pull(toClient);
+                    } else {
+                        waitingForDrain = true;
+                    }
+                }
+
+                @Override
+                public void onUpstreamFinish() {
+                    closing = true;
+                    socket.close();
+                    // The stream ends when the socket has written the rest and ended (onClosed).
+                }
+
+                @Override
+                public void onUpstreamFailure(Throwable ex) {
+                    failStage(ex);
+                }
+            });
+        }
+
+        @Override
+        public void preStart() {
+            pull(toClient);
+        }
+
+        private void receivedBytes(ByteString bytes) {
+            if (isClosed(fromClient)) {
+                socket.consumed(bytes.size());
+            } else if (isAvailable(fromClient) && received.isEmpty()) {
+                deliver(bytes);
+            } else {
+                received.add(bytes);
+            }
+        }
+
+        private void deliver(ByteString bytes) {
+            socket.consumed(bytes.size());
+            push(fromClient, bytes);
+        }
+
+        private void drained() {
+            if (waitingForDrain) {
+                waitingForDrain = false;
+                if (!isClosed(toClient)) {
+                    pull(toClient);
+                }
+            }
+        }
+
+        private void ended(Throwable failure) {
+            failStage(failure);
+        }
+
+        @Override
+        public void postStop() {
+            if (!closing) {
+                socket.abort();
+            }
+        }
+    }
+}
