@@ -1,25 +1,28 @@
 package io.paddock.api.http;
 
-import akka.dispatch.ExecutionContexts;
 import akka.dispatch.OnComplete;
 import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
+import akka.stream.Materializer;
 import io.paddock.server.Reply;
 import io.paddock.server.ServerGateway;
 import io.paddock.tree.ErrorCode;
 import io.paddock.tree.OpResult;
 import io.paddock.tree.TreeException;
 import scala.compat.java8.FutureConverters;
-import scala.concurrent.ExecutionContext;
+import scala.concurrent.ExecutionContextExecutor;
 
 import java.net.InetAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -51,8 +54,12 @@ abstract class ApiDirectives extends AllDirectives {
     /** Room for the JSON around base64 data: field names, mode, ACL entries. */
     private static final long JSON_SLACK_BYTES = 64 * 1024;
 
-    /** Runs a callback on the thread that completed the future (see {@link #whenDone}). */
-    private static final ExecutionContext SAME_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
+    /**
+     * Runs a callback on the thread that completed the future (see {@link #whenDone}), queueing
+     * the callbacks it runs meanwhile rather than nesting them (Scala's parasitic context).
+     */
+    static final ExecutionContextExecutor SAME_THREAD =
+            scala.concurrent.ExecutionContext.parasitic$.MODULE$;
 
     protected final ServerGateway gateway;
     protected final int maxDataBytes;
@@ -90,37 +97,51 @@ abstract class ApiDirectives extends AllDirectives {
      * header any client can write must not satisfy an ip ACL.
      */
     Route caller(Function<Caller, Route> inner) {
-        return serving(() -> optionalHeaderValueByName(SESSION_HEADER, header -> {
-            long sessionId = header.map(h -> HexIds.parseSessionId(h, "the " + SESSION_HEADER + " header"))
-                    .orElse(ServerGateway.NO_SESSION);
-            return clientAddress(address -> inner.apply(new Caller(sessionId, address)));
-        }));
+        return extractRequest(request -> inner.apply(callerOf(request)));
+    }
+
+    /** The caller of a request (see {@link #caller}), or the refusal {@link #checkServing} throws. */
+    Caller callerOf(HttpRequest request) {
+        checkServing(request);
+        long sessionId = request.getHeader(SESSION_HEADER)
+                .map(h -> HexIds.parseSessionId(h.value(), "the " + SESSION_HEADER + " header"))
+                .orElse(ServerGateway.NO_SESSION);
+        return new Caller(sessionId, clientAddressOf(request));
     }
 
     /** The client's IP address (see {@link #caller}), "" when the connection does not say. */
     Route clientAddress(Function<String, Route> inner) {
-        return optionalAttribute(AttributeKeys.remoteAddress,
-                remote -> inner.apply(remote.map(ApiDirectives::address).orElse("")));
+        return extractRequest(request -> inner.apply(clientAddressOf(request)));
+    }
+
+    private static String clientAddressOf(HttpRequest request) {
+        return request.getAttribute(AttributeKeys.remoteAddress).map(ApiDirectives::address).orElse("");
+    }
+
+    /** Lets a request through only when this server can serve this client now (see {@link #checkServing}). */
+    Route serving(Supplier<Route> inner) {
+        return extractRequest(request -> {
+            checkServing(request);
+            return inner.get();
+        });
     }
 
     /**
-     * Lets a request through only when this server can serve this client now: it serves clients
-     * at all ({@link ServerGateway#serving()}: in an ensemble, only in sync with a leader), and it
-     * has applied whatever the client says it has seen. Otherwise 503, retry-safe: nothing was
-     * handed to the server, and the client should go to another one, as a ZooKeeper client does
-     * when a server without a quorum drops its connection.
+     * Refuses a request unless this server can serve this client now: it serves clients at all
+     * ({@link ServerGateway#serving()}: in an ensemble, only in sync with a leader), and it has
+     * applied whatever the client says it has seen. Otherwise 503, retry-safe: nothing was handed
+     * to the server, and the client should go to another one, as a ZooKeeper client does when a
+     * server without a quorum drops its connection.
      */
-    Route serving(Supplier<Route> inner) {
-        return optionalHeaderValueByName(ZXID_HEADER, seen -> {
-            if (!gateway.serving()) {
-                throw ApiException.retrySafe("this server is not serving clients now (it is not in sync with a"
-                        + " leader); try another server");
-            }
-            if (seen.isPresent()) {
-                refuseIfBehind(HexIds.parse(seen.get(), "the " + ZXID_HEADER + " header"));
-            }
-            return inner.get();
-        });
+    void checkServing(HttpRequest request) {
+        if (!gateway.serving()) {
+            throw ApiException.retrySafe("this server is not serving clients now (it is not in sync with a"
+                    + " leader); try another server");
+        }
+        Optional<HttpHeader> seen = request.getHeader(ZXID_HEADER);
+        if (seen.isPresent()) {
+            refuseIfBehind(HexIds.parse(seen.get().value(), "the " + ZXID_HEADER + " header"));
+        }
     }
 
     /**
@@ -143,20 +164,30 @@ abstract class ApiDirectives extends AllDirectives {
 
     /**
      * The znode path that follows {@code prefix} (the URL path the enclosing directives matched,
-     * e.g. "/v1/znodes"). akka-http removes "." and ".." segments while parsing a URL, so the path
-     * is taken from the request as the client sent it (the Raw-Request-URI header, which
-     * {@link HttpApi#bind} turns on) and the server judges those segments as ZooKeeper does:
-     * {@code DELETE /v1/znodes/a/..?recursive=true} must never mean the root. A prefix match that
-     * ends inside a segment ("/v1/znodesX") is not this endpoint and is rejected.
+     * e.g. "/v1/watches"). A prefix match that ends inside a segment ("/v1/watchesX") is not this
+     * endpoint and is rejected. See {@link #znodePathOf}.
      */
     Route znodePath(String prefix, Function<String, Route> inner) {
         return extractUnmatchedPath(rest -> {
             if (!rest.isEmpty() && !rest.startsWith("/")) {
                 return reject();
             }
-            return optionalHeaderValueByName(RAW_URI_HEADER, raw ->
-                    inner.apply(ZnodePaths.fromUrl(raw.map(r -> ZnodePaths.rawRest(r, prefix)).orElse(rest))));
+            return extractRequest(request -> inner.apply(znodePathOf(request, prefix, rest)));
         });
+    }
+
+    /**
+     * The znode path that follows {@code prefix} in a request's URL. akka-http removes "." and
+     * ".." segments while parsing a URL, so the path is taken from the request as the client sent
+     * it (the Raw-Request-URI header, which {@link HttpApi#bind} turns on) and the server judges
+     * those segments as ZooKeeper does: {@code DELETE /v1/znodes/a/..?recursive=true} must never
+     * mean the root. {@code parsedRest} is what follows the prefix in the parsed URL, for a
+     * request without that header.
+     */
+    static String znodePathOf(HttpRequest request, String prefix, String parsedRest) {
+        return ZnodePaths.fromUrl(request.getHeader(RAW_URI_HEADER)
+                .map(raw -> ZnodePaths.rawRest(raw.value(), prefix))
+                .orElse(parsedRest));
     }
 
     /** The body limit for requests that carry znode data: base64 of maxDataBytes plus JSON. */
@@ -169,44 +200,43 @@ abstract class ApiDirectives extends AllDirectives {
      * The route's own size limit replaces akka-http's global max-content-length.
      */
     Route body(long limitBytes, Function<Body, CompletionStage<HttpResponse>> handler) {
-        return withSizeLimit(limitBytes, () -> extractRequestEntity(entity -> extractMaterializer(mat -> respond(() -> {
-            // A declared length over the limit is refused before reading anything.
-            if (entity.getContentLengthOption().orElse(0) > limitBytes) {
-                throw tooLargeBody(limitBytes);
-            }
-            if (entity instanceof HttpEntity.Strict strict) {
-                // The usual case, a body that came in whole with its head: no stage to wait on.
-                return withBody(strict, entity, limitBytes, handler);
-            }
-            CompletableFuture<HttpResponse> out = new CompletableFuture<>();
-            whenDone(entity.toStrict(BODY_TIMEOUT_MS, mat), (strict, failure) -> {
-                if (failure != null) {
-                    out.completeExceptionally(failure);
-                    return;
-                }
-                try {
-                    withBody(strict, entity, limitBytes, handler).whenComplete((r, f) -> {
-                        if (f == null) {
-                            out.complete(r);
-                        } else {
-                            out.completeExceptionally(f);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    out.completeExceptionally(e);
-                }
-            });
-            return out;
-        }))));
+        return extractRequest(request -> extractMaterializer(mat ->
+                respond(() -> readBody(request, limitBytes, mat).thenCompose(handler::apply))));
     }
 
-    private static CompletionStage<HttpResponse> withBody(HttpEntity.Strict strict, HttpEntity entity, long limitBytes,
-                                                          Function<Body, CompletionStage<HttpResponse>> handler) {
+    /** A request's body read whole, at most {@code limitBytes}: 413 beyond, 400 or 408 if it breaks off or lags. */
+    static CompletionStage<Body> readBody(HttpRequest request, long limitBytes, Materializer mat) {
+        HttpEntity entity = request.entity();
+        // A declared length over the limit is refused before reading anything.
+        if (entity.getContentLengthOption().orElse(0) > limitBytes) {
+            throw tooLargeBody(limitBytes);
+        }
+        boolean octetStream = isOctetStream(entity);
+        if (entity instanceof HttpEntity.Strict strict) {
+            // The usual case, a body that came in whole with its head: no stage to wait on.
+            return CompletableFuture.completedFuture(bodyOf(strict, octetStream, limitBytes));
+        }
+        CompletableFuture<Body> out = new CompletableFuture<>();
+        whenDone(entity.withSizeLimit(limitBytes).toStrict(BODY_TIMEOUT_MS, mat), (strict, failure) -> {
+            if (failure != null) {
+                out.completeExceptionally(failure);
+                return;
+            }
+            try {
+                out.complete(bodyOf(strict, octetStream, limitBytes));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    private static Body bodyOf(HttpEntity.Strict strict, boolean octetStream, long limitBytes) {
         byte[] bytes = strict.getData().toArray();
         if (bytes.length > limitBytes) {
             throw tooLargeBody(limitBytes);
         }
-        return handler.apply(new Body(isOctetStream(entity), bytes));
+        return new Body(octetStream, bytes);
     }
 
     /**
@@ -239,13 +269,18 @@ abstract class ApiDirectives extends AllDirectives {
      * failed stage becomes the JSON error response.
      */
     Route respond(Supplier<CompletionStage<HttpResponse>> work) {
+        return completeWithFuture(answering(work));
+    }
+
+    /** The response the work produces, or the JSON error for a refusal it throws or a stage that fails. */
+    static CompletionStage<HttpResponse> answering(Supplier<CompletionStage<HttpResponse>> work) {
         CompletionStage<HttpResponse> stage;
         try {
             stage = work.get();
         } catch (RuntimeException e) {
-            stage = CompletableFuture.completedFuture(ApiErrors.fromThrowable(e));
+            return CompletableFuture.completedFuture(ApiErrors.fromThrowable(e));
         }
-        return completeWithFuture(stage.exceptionally(ApiErrors::fromThrowable));
+        return stage.exceptionally(ApiErrors::fromThrowable);
     }
 
     /**

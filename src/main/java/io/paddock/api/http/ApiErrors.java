@@ -1,7 +1,9 @@
 package io.paddock.api.http;
 
 import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpMethod;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.Allow;
 import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
@@ -15,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * How every refusal becomes a response: the HTTP status for each ZooKeeper code, the JSON error
@@ -129,6 +133,13 @@ final class ApiErrors {
         }
         log.error("request failed in the HTTP API", c);
         return response(500, ErrorCode.SYSTEM_ERROR, null, "internal error in the HTTP API");
+    }
+
+    /** 405 for a method the endpoint does not take, with the Allow header, as the routes' rejection gives it. */
+    static HttpResponse methodNotAllowed(List<HttpMethod> allowed) {
+        String names = allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+        return response(405, ErrorCode.BAD_ARGUMENTS, null, "HTTP method not allowed, supported methods: " + names)
+                .addHeader(Allow.create(allowed.toArray(HttpMethod[]::new)));
     }
 
     static ExceptionHandler exceptionHandler() {

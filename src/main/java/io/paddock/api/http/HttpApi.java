@@ -13,6 +13,8 @@ import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.settings.ServerSettings;
+import akka.japi.function.Function;
+import akka.stream.Materializer;
 import akka.stream.TLSProtocol.SslTlsInbound;
 import akka.stream.TLSProtocol.SslTlsOutbound;
 import akka.stream.javadsl.BidiFlow;
@@ -53,20 +55,32 @@ public final class HttpApi extends AllDirectives {
         this.system = system;
         int maxDataBytes = config.maxDataBytes();
         this.sessions = new SessionRoutes(gateway, maxDataBytes, SseEvents.keepAliveFor(config.tickTime()));
-        this.znodes = new ZnodeRoutes(gateway, maxDataBytes);
+        this.znodes = new ZnodeRoutes(gateway, maxDataBytes, Materializer.matFromSystem(system));
         this.multi = new MultiRoutes(gateway, maxDataBytes);
         this.watches = new WatchRoutes(gateway, maxDataBytes);
         this.status = new StatusRoutes(gateway, maxDataBytes);
     }
 
     /**
-     * Every endpoint, with rejections and failures answered as the JSON error body. The handlers
-     * and the tree of routes are built here once: an inner route given as a lambda is built again
-     * for every request that reaches it, and building all of them was a large part of a request's cost.
+     * The answer to every request: the znode endpoints in their own plain dispatch (see
+     * {@link ZnodeRoutes}), everything else through {@link #routes}.
      */
-    public Route routes() {
+    private Function<HttpRequest, CompletionStage<HttpResponse>> handler() {
+        Function<HttpRequest, CompletionStage<HttpResponse>> routed = routes().handler(system);
+        return request -> {
+            CompletionStage<HttpResponse> answer = znodes.handle(request);
+            return answer != null ? answer : routed.apply(request);
+        };
+    }
+
+    /**
+     * Every endpoint but the znodes', with rejections and failures answered as the JSON error
+     * body. The handlers and the tree of routes are built here once: an inner route given as a
+     * lambda is built again for every request that reaches it, and building all of them was a
+     * large part of a request's cost.
+     */
+    private Route routes() {
         Route v1 = concat(
-                znodes.route(), // first: the requests most clients make most
                 sessions.route(),
                 multi.route(),
                 watches.route(),
@@ -74,7 +88,11 @@ public final class HttpApi extends AllDirectives {
         Route all = concat(pathPrefix("v1", () -> v1), status.health());
         ExceptionHandler exceptions = ApiErrors.exceptionHandler();
         RejectionHandler rejections = ApiErrors.rejectionHandler();
-        return handleExceptions(exceptions, () -> handleRejections(rejections, () -> all));
+        // The routing's continuations (each directive maps the result's future) run where the answer
+        // completes, not as tasks on the dispatcher: they are short, and a task each cost a
+        // hand-over and most of the routing's time.
+        return withExecutionContext(ApiDirectives.SAME_THREAD,
+                () -> handleExceptions(exceptions, () -> handleRejections(rejections, () -> all)));
     }
 
     /**
@@ -94,7 +112,7 @@ public final class HttpApi extends AllDirectives {
                 .withRawRequestUriHeader(true)
                 .withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
         Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow =
-                Flow.of(HttpRequest.class).mapAsync(settings.getPipeliningLimit(), routes().handler(system)::apply);
+                Flow.of(HttpRequest.class).mapAsync(settings.getPipeliningLimit(), handler()::apply);
         LoggingAdapter log = Logging.getLogger(Adapter.toClassic(system), HttpApi.class);
         long binding = BINDINGS.incrementAndGet();
         PortSelector selector;

@@ -149,7 +149,11 @@ class BadInputTest extends ScriptedApiTest {
         assertError(api.send("GET", "/v2/znodes/a", null), 404, "BadArguments", "");
         HttpResponse<String> r = api.send("PATCH", "/v1/znodes/a", "{}");
         assertError(r, 405, "BadArguments", "");
-        assertTrue(r.headers().firstValue("Allow").isPresent(), r.headers().map().toString());
+        assertEquals("POST, GET, PUT, DELETE", r.headers().firstValue("Allow").orElse(""), r.headers().map().toString());
+        r = api.send("PUT", "/v1/stat/a", "{}");
+        assertError(r, 405, "BadArguments", "GET");
+        assertEquals("GET", r.headers().firstValue("Allow").orElse(""));
+        assertError(api.send("GET", "/v1/znodesX/a", null), 404, "BadArguments", "");
     }
 
     @Test
