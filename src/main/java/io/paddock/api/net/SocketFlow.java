@@ -17,8 +17,8 @@ import scala.Tuple2;
  * One {@link ClientSocket} as an Akka Streams flow: what the client sends comes out, and what goes
  * in is written to the client. Materializing it gives the receiver to hand the selector, so that
  * a stream-based server (akka-http's server layer) runs on a {@link PortSelector} thread's
- * sockets instead of Akka's TCP, with one hand-over for a request coming in (the selector's thread
- * to the stream's) and none for its answer going out, which is written on the stream's thread.
+ * sockets instead of Akka's TCP: a request's bytes take one hand-over to reach the stream (from
+ * the selector's thread), and its answer none to reach the socket, as the stream's thread writes it.
  *
  * <p>Backpressure both ways: bytes not yet pulled downstream count as unconsumed, so the socket
  * stops reading at its limit; and after a write the socket had to queue, nothing more is pulled
