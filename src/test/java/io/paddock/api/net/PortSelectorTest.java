@@ -151,6 +151,33 @@ class PortSelectorTest {
     }
 
     @Test
+    void aConnectionPastTheMostIsClosedAndTheOthersGoOn() throws Exception {
+        // The selector takes at most 2 connections (see open()).
+        try (Socket first = connect(); Socket second = connect()) {
+            ClientSocket a = accepted.poll(15, TimeUnit.SECONDS);
+            ClientSocket b = accepted.poll(15, TimeUnit.SECONDS);
+            try (Socket third = connect()) {
+                assertEquals(-1, third.getInputStream().read(), "closed as it was accepted");
+            }
+            assertNull(accepted.poll(200, TimeUnit.MILLISECONDS), "never handed on");
+            a.write(ByteString.fromString("a"));
+            b.write(ByteString.fromString("b"));
+            assertEquals('a', first.getInputStream().read());
+            assertEquals('b', second.getInputStream().read());
+            a.abort();
+            await("for a new connection to be taken once one has ended", () -> {
+                try (Socket again = connect()) {
+                    return accepted.poll(200, TimeUnit.MILLISECONDS) != null;
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            assertTrue(b.write(ByteString.fromString("c")));
+            assertEquals('c', second.getInputStream().read(), "the one left is still served");
+        }
+    }
+
+    @Test
     void aClosedPortEndsItsThreadWithItsLastConnection() throws Exception {
         Socket client = connect();
         ClientSocket socket = accepted.poll(15, TimeUnit.SECONDS);
