@@ -9,6 +9,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.model.headers.RawRequestURI;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
@@ -21,6 +22,7 @@ import scala.compat.java8.FutureConverters;
 import scala.concurrent.ExecutionContextExecutor;
 
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -41,9 +43,8 @@ abstract class ApiDirectives extends AllDirectives {
 
     static final String SESSION_HEADER = "Paddock-Session";
     static final String ZXID_HEADER = "Paddock-Zxid";
-
-    /** akka-http's header with the request target as received (akka.http.server.raw-request-uri-header). */
-    static final String RAW_URI_HEADER = "Raw-Request-URI";
+    private static final String SESSION_HEADER_LOWER = SESSION_HEADER.toLowerCase(Locale.ROOT);
+    private static final String ZXID_HEADER_LOWER = ZXID_HEADER.toLowerCase(Locale.ROOT);
 
     /** How long a client may take to send a request body. */
     private static final long BODY_TIMEOUT_MS = 20_000;
@@ -103,10 +104,24 @@ abstract class ApiDirectives extends AllDirectives {
     /** The caller of a request (see {@link #caller}), or the refusal {@link #checkServing} throws. */
     Caller callerOf(HttpRequest request) {
         checkServing(request);
-        long sessionId = request.getHeader(SESSION_HEADER)
-                .map(h -> HexIds.parseSessionId(h.value(), "the " + SESSION_HEADER + " header"))
-                .orElse(ServerGateway.NO_SESSION);
+        String session = headerValue(request, SESSION_HEADER_LOWER);
+        long sessionId = session == null ? ServerGateway.NO_SESSION
+                : HexIds.parseSessionId(session, "the " + SESSION_HEADER + " header");
         return new Caller(sessionId, clientAddressOf(request));
+    }
+
+    /**
+     * The value of a request's header by its name in lower case, or null. akka-http's
+     * getHeader(String) lower-cases the name it is given on every call; each header keeps its
+     * own lower-case name, so this compares without making one.
+     */
+    static String headerValue(HttpRequest request, String lowercaseName) {
+        for (HttpHeader h : request.getHeaders()) {
+            if (h.is(lowercaseName)) {
+                return h.value();
+            }
+        }
+        return null;
     }
 
     /** The client's IP address (see {@link #caller}), "" when the connection does not say. */
@@ -138,9 +153,9 @@ abstract class ApiDirectives extends AllDirectives {
             throw ApiException.retrySafe("this server is not serving clients now (it is not in sync with a"
                     + " leader); try another server");
         }
-        Optional<HttpHeader> seen = request.getHeader(ZXID_HEADER);
-        if (seen.isPresent()) {
-            refuseIfBehind(HexIds.parse(seen.get().value(), "the " + ZXID_HEADER + " header"));
+        String seen = headerValue(request, ZXID_HEADER_LOWER);
+        if (seen != null) {
+            refuseIfBehind(HexIds.parse(seen, "the " + ZXID_HEADER + " header"));
         }
     }
 
@@ -179,15 +194,15 @@ abstract class ApiDirectives extends AllDirectives {
     /**
      * The znode path that follows {@code prefix} in a request's URL. akka-http removes "." and
      * ".." segments while parsing a URL, so the path is taken from the request as the client sent
-     * it (the Raw-Request-URI header, which {@link HttpApi#bind} turns on) and the server judges
+     * it (the Raw-Request-URI header, which {@link HttpApi#bind} turns on; its value is read as
+     * the field it is, as rendering it as text costs more than the rest of the path's handling) and the server judges
      * those segments as ZooKeeper does: {@code DELETE /v1/znodes/a/..?recursive=true} must never
      * mean the root. {@code parsedRest} is what follows the prefix in the parsed URL, for a
      * request without that header.
      */
     static String znodePathOf(HttpRequest request, String prefix, String parsedRest) {
-        return ZnodePaths.fromUrl(request.getHeader(RAW_URI_HEADER)
-                .map(raw -> ZnodePaths.rawRest(raw.value(), prefix))
-                .orElse(parsedRest));
+        Optional<RawRequestURI> raw = request.getHeader(RawRequestURI.class);
+        return ZnodePaths.fromUrl(raw.isPresent() ? ZnodePaths.rawRest(raw.get().uri(), prefix) : parsedRest);
     }
 
     /** The body limit for requests that carry znode data: base64 of maxDataBytes plus JSON. */

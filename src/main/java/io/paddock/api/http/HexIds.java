@@ -13,6 +13,16 @@ final class HexIds {
         return "0x" + Long.toHexString(value);
     }
 
+    /** Appends {@link #hex} of {@code value} to {@code sb} without making a string of it. */
+    static StringBuilder appendHex(StringBuilder sb, long value) {
+        sb.append("0x");
+        int digits = Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(value) + 3) / 4);
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            sb.append(Character.forDigit((int) (value >>> shift) & 0xf, 16));
+        }
+        return sb;
+    }
+
     /**
      * Parses "0x…" hex (unsigned 64 bits) or decimal; {@code what} names the value in the error.
      *

@@ -83,18 +83,17 @@ final class JsonModel {
     }
 
     static StringBuilder appendStat(StringBuilder sb, Stat s) {
-        return sb.append("{\"czxid\":\"").append(HexIds.hex(s.czxid()))
-                .append("\",\"mzxid\":\"").append(HexIds.hex(s.mzxid()))
-                .append("\",\"ctime\":").append(s.ctime())
+        HexIds.appendHex(sb.append("{\"czxid\":\""), s.czxid());
+        HexIds.appendHex(sb.append("\",\"mzxid\":\""), s.mzxid());
+        sb.append("\",\"ctime\":").append(s.ctime())
                 .append(",\"mtime\":").append(s.mtime())
                 .append(",\"version\":").append(s.version())
                 .append(",\"cversion\":").append(s.cversion())
-                .append(",\"aversion\":").append(s.aversion())
-                .append(",\"ephemeralOwner\":\"").append(HexIds.hex(s.ephemeralOwner()))
-                .append("\",\"dataLength\":").append(s.dataLength())
-                .append(",\"numChildren\":").append(s.numChildren())
-                .append(",\"pzxid\":\"").append(HexIds.hex(s.pzxid()))
-                .append("\"}");
+                .append(",\"aversion\":").append(s.aversion());
+        HexIds.appendHex(sb.append(",\"ephemeralOwner\":\""), s.ephemeralOwner());
+        sb.append("\",\"dataLength\":").append(s.dataLength())
+                .append(",\"numChildren\":").append(s.numChildren());
+        return HexIds.appendHex(sb.append(",\"pzxid\":\""), s.pzxid()).append("\"}");
     }
 
     /** {"stat":{...}}, as a response body, the same bytes as {@code ok} of the tree. */

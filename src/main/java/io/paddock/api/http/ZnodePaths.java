@@ -29,6 +29,9 @@ final class ZnodePaths {
         if (rest.isEmpty() || rest.equals("/")) {
             return "/";
         }
+        if (rest.indexOf('%') < 0) {
+            return rest; // nothing to decode: each segment is itself, and none can hold a "/"
+        }
         // rest starts with "/": split keeps empty segments (and a trailing one) so nothing is lost.
         String[] segments = rest.substring(1).split("/", -1);
         StringBuilder path = new StringBuilder(rest.length());

@@ -15,6 +15,15 @@ class HexIdsTest {
     }
 
     @Test
+    void appendingWritesWhatHexPrints() {
+        long[] values = {0, 1, 0xf, 0x10, 0xabcdefL, 0x100000001L, 0x7fffffffffffffffL, -1, Long.MIN_VALUE,
+                0xff00000000000001L};
+        for (long v : values) {
+            assertEquals("[" + HexIds.hex(v), HexIds.appendHex(new StringBuilder("["), v).toString(), Long.toHexString(v));
+        }
+    }
+
+    @Test
     void parsingTakesHexInEitherCaseAndDecimal() {
         assertEquals(0xabcL, HexIds.parse("0xABC", "id"));
         assertEquals(0xabcL, HexIds.parse("0Xabc", "id"));
