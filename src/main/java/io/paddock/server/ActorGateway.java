@@ -23,8 +23,9 @@ import java.util.function.Function;
 public final class ActorGateway implements ServerGateway {
 
     /**
-     * How long a front end waits for an answer. A healthy server always answers; past this the
-     * outcome is unknown, and the front end says so (503), as an ask timeout means.
+     * How long an ask waits for an answer. A healthy server always answers; past this the
+     * outcome is unknown, and the front end says so (503), as an ask timeout means. A request of
+     * no session goes to the tree without an ask (see {@link ReplyTo}): its front end bounds it.
      */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -88,10 +89,13 @@ public final class ActorGateway implements ServerGateway {
     @Override
     public CompletionStage<Reply> submit(long sessionId, Op op, String clientAddress) {
         if (sessionId == NO_SESSION) {
+            // Straight to the tree, answered as a future without an ask's timer (see ReplyTo).
             List<Id> identities = clientAddress == null ? List.of() : List.of(new Id("ip", clientAddress));
-            return op.isWrite()
-                    ? ask(tree, replyTo -> new TreeActor.Write(NO_SESSION, 0, identities, op, replyTo))
-                    : ask(tree, replyTo -> new TreeActor.Read(NO_SESSION, identities, op, replyTo));
+            CompletableFuture<Reply> reply = new CompletableFuture<>();
+            tree.tell(op.isWrite()
+                    ? new TreeActor.Write(NO_SESSION, 0, identities, op, ReplyTo.future(reply))
+                    : new TreeActor.Read(NO_SESSION, identities, op, ReplyTo.future(reply)));
+            return reply;
         }
         return ask(tracker, replyTo -> new SessionTracker.Forward(sessionId,
                 new SessionActor.Submit(op, clientAddress, replyTo)));

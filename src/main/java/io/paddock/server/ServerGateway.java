@@ -35,7 +35,9 @@ public interface ServerGateway {
     /**
      * Runs one request for a session (or {@link #NO_SESSION}). Requests of one session are
      * answered in the order they were submitted. {@code clientAddress} is the client's IP, the
-     * identity the ip ACL scheme checks.
+     * identity the ip ACL scheme checks. A request of a session fails with a TimeoutException
+     * when the server has not answered in 30 s; one of no session has no timer of its own, so its
+     * caller bounds the wait (the HTTP API's request timeout does).
      */
     CompletionStage<Reply> submit(long sessionId, Op op, String clientAddress);
 

@@ -125,7 +125,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private final PaddockConfig config;
     private final ActorRef<TreeActor.Command> tree;
     private final ActorRef<SessionTracker.Command> tracker;
-    private final ActorRef<Reply> answers;
+    private final ReplyTo answers;
 
     private final List<Id> authIds = new ArrayList<>();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
@@ -154,7 +154,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         this.config = config;
         this.tree = tree;
         this.tracker = tracker;
-        this.answers = ctx.messageAdapter(Reply.class, Answered::new);
+        this.answers = ReplyTo.actor(ctx.messageAdapter(Reply.class, Answered::new));
         // Sent before any request of this session, so the tree knows where to deliver its events.
         tree.tell(new TreeActor.Attach(sessionId, ctx.getSelf()));
     }

@@ -172,7 +172,7 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
         // Not the context's ask: it pipes Akka's Java stage, which starts a thread for the callback
         // on a machine of two CPUs (see PlainAsk).
         ActorRef<Command> self = getContext().getSelf();
-        PlainAsk.ask(tree, (ActorRef<Reply> replyTo) -> new TreeActor.OpenSession(sessionId, timeoutMs, replyTo),
+        PlainAsk.ask(tree, (ActorRef<Reply> replyTo) -> new TreeActor.OpenSession(sessionId, timeoutMs, ReplyTo.actor(replyTo)),
                         ActorGateway.REQUEST_TIMEOUT, getContext().getSystem().scheduler())
                 .whenComplete((reply, failure) -> self.tell(new Opened(sessionId, timeoutMs, reply, c.replyTo())));
         return this;
@@ -251,7 +251,7 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
             return this;
         }
         expiry.remove(c.sessionId());
-        tree.tell(new TreeActor.CloseSession(c.sessionId(), false, c.replyTo()));
+        tree.tell(new TreeActor.CloseSession(c.sessionId(), false, ReplyTo.actor(c.replyTo())));
         return this;
     }
 
@@ -276,7 +276,7 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
             boolean elsewhere = known.remove(sessionId) != null;
             if (local || elsewhere) {
                 getContext().getLog().info("Expiring session 0x{}", Long.toHexString(sessionId));
-                tree.tell(new TreeActor.CloseSession(sessionId, true, getContext().getSystem().ignoreRef()));
+                tree.tell(new TreeActor.CloseSession(sessionId, true, ReplyTo.NOBODY));
             }
         }
         return this;
@@ -332,7 +332,7 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
             // The actor stopped without its session ending (a failure): end the session properly.
             sessions.remove(s.sessionId());
             expiry.remove(s.sessionId());
-            tree.tell(new TreeActor.CloseSession(s.sessionId(), true, getContext().getSystem().ignoreRef()));
+            tree.tell(new TreeActor.CloseSession(s.sessionId(), true, ReplyTo.NOBODY));
         }
         return this;
     }

@@ -61,20 +61,20 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     /** A write (see {@link Op#isWrite()}) on behalf of a session, or of no session (id 0). */
-    public record Write(long sessionId, int cxid, List<Id> identities, Op op, ActorRef<Reply> replyTo)
+    public record Write(long sessionId, int cxid, List<Id> identities, Op op, ReplyTo replyTo)
             implements Command {
     }
 
     /** A read, sync, or watch operation. */
-    public record Read(long sessionId, List<Id> identities, Op op, ActorRef<Reply> replyTo) implements Command {
+    public record Read(long sessionId, List<Id> identities, Op op, ReplyTo replyTo) implements Command {
     }
 
     /** The createSession transaction for a session id the tracker has chosen. */
-    public record OpenSession(long sessionId, int timeoutMs, ActorRef<Reply> replyTo) implements Command {
+    public record OpenSession(long sessionId, int timeoutMs, ReplyTo replyTo) implements Command {
     }
 
     /** The closeSession transaction; {@code expired} tells the session which way it ended. */
-    public record CloseSession(long sessionId, boolean expired, ActorRef<Reply> replyTo) implements Command {
+    public record CloseSession(long sessionId, boolean expired, ReplyTo replyTo) implements Command {
     }
 
     /** A session's actor, where its watch events and its end are delivered. */
@@ -168,25 +168,25 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     /** Records waiting for the log, with whom to answer once they are durable. */
-    private record Pending(Prepared prepared, ActorRef<Reply> replyTo, String endState) {
+    private record Pending(Prepared prepared, ReplyTo replyTo, String endState) {
         long zxid() {
             return prepared.record().zxid();
         }
     }
 
     /** A sync answered once every record before it has been applied. */
-    private record WaitingSync(long zxid, Op.Sync sync, ActorRef<Reply> replyTo) {
+    private record WaitingSync(long zxid, Op.Sync sync, ReplyTo replyTo) {
     }
 
     /**
      * Ensemble: a write of this server's client, answered when its record is applied here. The
      * refusal is prepare's (with its message), known only where this server prepared it.
      */
-    private record Waiting(OpResult.Error refusal, ActorRef<Reply> replyTo, String endState) {
+    private record Waiting(OpResult.Error refusal, ReplyTo replyTo, String endState) {
     }
 
     /** Ensemble: a sync sent to the leader, waiting for its zxid. */
-    private record SyncRequest(Op.Sync sync, ActorRef<Reply> replyTo) {
+    private record SyncRequest(Op.Sync sync, ReplyTo replyTo) {
     }
 
     private static final int SNAPSHOT_SLICE_NODES = 1000;
@@ -357,7 +357,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     /** Hands a prepared record to the log; it is applied and answered once durable. */
-    private void commit(Prepared p, ActorRef<Reply> replyTo, String endState) {
+    private void commit(Prepared p, ReplyTo replyTo, String endState) {
         TxnRecord record = p.record();
         if (record == null) {
             if (replyTo != null) {
@@ -437,7 +437,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
             }
             if (p.endState() != null) {
                 timers.startSingleTimer(new CloseSession(p.prepared().record().sessionId(), "Expired".equals(p.endState()),
-                        getContext().getSystem().ignoreRef()), Duration.ofMillis(config.tickTime()));
+                        ReplyTo.NOBODY), Duration.ofMillis(config.tickTime()));
             }
         }
         pending.clear();
@@ -455,7 +455,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
      * learner forwards them to the leader. Either way the client is answered when the committed
      * record is applied here, so it reads its own write on this server.
      */
-    private void replicate(ForwardedWrite write, ActorRef<Reply> replyTo, String endState) {
+    private void replicate(ForwardedWrite write, ReplyTo replyTo, String endState) {
         if (!serving) {
             replyTo.tell(notServing(write instanceof ForwardedWrite.Write w ? w.op().path() : null));
             return;
@@ -756,7 +756,7 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
     }
 
     /** Requests of a session that has ended are refused, as ZooKeeper's checkSession does. */
-    private boolean unknownSession(long sessionId, Op op, ActorRef<Reply> replyTo) {
+    private boolean unknownSession(long sessionId, Op op, ReplyTo replyTo) {
         if (sessionId == ServerGateway.NO_SESSION || tree.sessions().containsKey(sessionId)) {
             return false;
         }

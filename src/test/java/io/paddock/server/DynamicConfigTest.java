@@ -93,7 +93,7 @@ class DynamicConfigTest {
                     TreeActor.create(config, 1, System::currentTimeMillis, new DataTree(), log), "tree");
             TestProbe<Reply> replies = testKit.createTestProbe();
             tree.tell(new TreeActor.Read(ServerGateway.NO_SESSION, List.of(),
-                    new Op.GetData(DataTree.CONFIG_ZOOKEEPER, false), replies.ref()));
+                    new Op.GetData(DataTree.CONFIG_ZOOKEEPER, false), ReplyTo.actor(replies.ref())));
             Reply reply = replies.expectMessageClass(Reply.class, Duration.ofSeconds(10));
             OpResult.Data data = assertInstanceOf(OpResult.Data.class, reply.result());
             assertArrayEquals(DynamicConfig.text(ENSEMBLE).getBytes(StandardCharsets.UTF_8), data.data());
@@ -104,7 +104,7 @@ class DynamicConfigTest {
             tree.tell(new TreeActor.GetDigest(digest.ref()));
             assertEquals(new DataTree().digest(), digest.expectMessageClass(Long.class, Duration.ofSeconds(10)));
             tree.tell(new TreeActor.Read(ServerGateway.NO_SESSION, List.of(),
-                    new Op.GetAcl(DataTree.CONFIG_ZOOKEEPER), replies.ref()));
+                    new Op.GetAcl(DataTree.CONFIG_ZOOKEEPER), ReplyTo.actor(replies.ref())));
             OpResult.AclList acls = assertInstanceOf(OpResult.AclList.class,
                     replies.expectMessageClass(Reply.class, Duration.ofSeconds(10)).result());
             assertEquals(Acl.READ_ACL_UNSAFE, acls.acl());

@@ -27,8 +27,8 @@ class ReaperSpec extends ScalaTestWithActorTestKit with AnyWordSpecLike {
 
   private def run(op: Op): Reply = {
     val probe = createTestProbe[Reply]()
-    if (op.isWrite) tree ! new TreeActor.Write(noSession, 0, java.util.List.of(), op, probe.ref)
-    else tree ! new TreeActor.Read(noSession, java.util.List.of(), op, probe.ref)
+    if (op.isWrite) tree ! new TreeActor.Write(noSession, 0, java.util.List.of(), op, ReplyTo.actor(probe.ref))
+    else tree ! new TreeActor.Read(noSession, java.util.List.of(), op, ReplyTo.actor(probe.ref))
     probe.receiveMessage(5.seconds)
   }
 
