@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * Where the tree actor sends its answer to one request: an actor (a session's, the tracker's
  * ask) or a future a front end waits on. A future is completed on the tree actor's thread, as an
  * ask's is, but without the ask's temporary actor and timer: the HTTP API already bounds each
- * request by akka-http's request timeout, and those two were a tenth of a read's cost there.
+ * request by akka-http's request timeout, and those two were about 7% of a read's cost there.
  * Told once; it must not block.
  */
 @FunctionalInterface

@@ -172,7 +172,8 @@ public final class SessionTracker extends AbstractBehavior<SessionTracker.Comman
         // Not the context's ask: it pipes Akka's Java stage, which starts a thread for the callback
         // on a machine of two CPUs (see PlainAsk).
         ActorRef<Command> self = getContext().getSelf();
-        PlainAsk.ask(tree, (ActorRef<Reply> replyTo) -> new TreeActor.OpenSession(sessionId, timeoutMs, ReplyTo.actor(replyTo)),
+        PlainAsk.ask(tree, (ActorRef<Reply> replyTo) ->
+                                new TreeActor.OpenSession(sessionId, timeoutMs, ReplyTo.actor(replyTo)),
                         ActorGateway.REQUEST_TIMEOUT, getContext().getSystem().scheduler())
                 .whenComplete((reply, failure) -> self.tell(new Opened(sessionId, timeoutMs, reply, c.replyTo())));
         return this;

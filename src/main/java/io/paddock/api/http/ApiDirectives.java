@@ -194,11 +194,11 @@ abstract class ApiDirectives extends AllDirectives {
     /**
      * The znode path that follows {@code prefix} in a request's URL. akka-http removes "." and
      * ".." segments while parsing a URL, so the path is taken from the request as the client sent
-     * it (the Raw-Request-URI header, which {@link HttpApi#bind} turns on; its value is read as
-     * the field it is, as rendering it as text costs more than the rest of the path's handling) and the server judges
+     * it (the Raw-Request-URI header, which {@link HttpApi#bind} turns on) and the server judges
      * those segments as ZooKeeper does: {@code DELETE /v1/znodes/a/..?recursive=true} must never
      * mean the root. {@code parsedRest} is what follows the prefix in the parsed URL, for a
-     * request without that header.
+     * request without that header. The header's target is read as the field it is: its
+     * {@code value()} renders it again, which cost more than the rest of the path's handling.
      */
     static String znodePathOf(HttpRequest request, String prefix, String parsedRest) {
         Optional<RawRequestURI> raw = request.getHeader(RawRequestURI.class);

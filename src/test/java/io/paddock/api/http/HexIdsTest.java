@@ -19,7 +19,8 @@ class HexIdsTest {
         long[] values = {0, 1, 0xf, 0x10, 0xabcdefL, 0x100000001L, 0x7fffffffffffffffL, -1, Long.MIN_VALUE,
                 0xff00000000000001L};
         for (long v : values) {
-            assertEquals("[" + HexIds.hex(v), HexIds.appendHex(new StringBuilder("["), v).toString(), Long.toHexString(v));
+            assertEquals("[" + HexIds.hex(v), HexIds.appendHex(new StringBuilder("["), v).toString(),
+                    Long.toHexString(v));
         }
     }
 
