@@ -22,6 +22,12 @@ import java.util.ArrayDeque;
  * <p>The connection ends once: by {@link #close} (after what is queued is written), by
  * {@link #abort}, or by the client (end of input, a failed read or write). The receiver hears
  * of that end once, whichever it was.
+ *
+ * <p>A close lingers, as web servers' do: once what is queued is written, only the output is shut
+ * (the client reads the end after the last reply), and what the client still sends is read and
+ * dropped until it closes its side, or for {@link PortSelector#LINGER_MS} at most. Closing the
+ * socket outright with unread input would make the kernel reset the connection, and a client
+ * still sending (a request body past the limit, say) could lose the reply it had not yet read.
  */
 public final class ClientSocket {
 
@@ -58,6 +64,8 @@ public final class ClientSocket {
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private boolean closeAfterWrites;
     private boolean ended;
+    /** The output is shut; what the client still sends is dropped until it ends too. */
+    private volatile boolean lingering;
 
     // Guarded by readLock: whether reading is wanted.
     private final Object readLock = new Object();
@@ -101,7 +109,7 @@ public final class ClientSocket {
             end(null);
             return;
         }
-        if (n == 0) {
+        if (n == 0 || lingering) {
             return;
         }
         buffer.flip();
@@ -133,7 +141,9 @@ public final class ClientSocket {
     public void pauseReading() {
         synchronized (readLock) {
             paused = true;
-            clearInterest(SelectionKey.OP_READ);
+            if (!lingering) {
+                clearInterest(SelectionKey.OP_READ);
+            }
         }
     }
 
@@ -220,7 +230,7 @@ public final class ClientSocket {
             now = pending.isEmpty();
         }
         if (now) {
-            end(null);
+            shutOutput();
         }
     }
 
@@ -262,30 +272,69 @@ public final class ClientSocket {
         }
         receiver.written((int) n);
         if (done) {
-            end(null);
+            shutOutput();
         } else if (drained) {
             receiver.drained();
         }
     }
 
-    /** Closes the socket and tells the receiver, once. */
-    void end(Throwable failure) {
+    /**
+     * Everything queued is written after a {@link #close}: ends the output, tells the receiver
+     * the connection has ended, and has the selector read and drop the rest of the input.
+     */
+    private void shutOutput() {
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
+            lingering = true;
+        }
+        try {
+            channel.shutdownOutput();
+            selector.linger(this);
+        } catch (IOException e) {
+            // The client is gone already: nothing to linger for.
+            closeChannel();
+        }
+        Receiver r = receiver;
+        if (r != null) {
+            r.ended(null);
+        }
+    }
+
+    /** On the selector's thread: reads whatever the client sends from now on, only to drop it. */
+    void startLingering() {
+        synchronized (readLock) {
+            try {
+                key.interestOps(SelectionKey.OP_READ);
+            } catch (CancelledKeyException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** Closes the socket and tells the receiver, once; a lingering socket is closed now. */
+    void end(Throwable failure) {
+        boolean tell;
+        synchronized (this) {
+            tell = !ended;
+            ended = true;
             pending.clear();
         }
+        closeChannel();
+        Receiver r = receiver;
+        if (tell && r != null) {
+            r.ended(failure);
+        }
+    }
+
+    private void closeChannel() {
         try {
             channel.close();
         } catch (IOException e) {
             // closed either way
         }
         selector.forget(this);
-        Receiver r = receiver;
-        if (r != null) {
-            r.ended(failure);
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,11 @@ public final class PortSelector implements Runnable {
 
     /** Bytes read from one socket at a time. */
     static final int READ_CHUNK = 64 * 1024;
+    /**
+     * How long a closed connection at most goes on reading (and dropping) what its client still
+     * sends, after its output has ended: see {@link ClientSocket}.
+     */
+    static final long LINGER_MS = 5_000;
     /** How long {@link #stopAccepting} waits for the port to close. */
     private static final long STOP_TIMEOUT_MS = 10_000;
 
@@ -50,6 +56,8 @@ public final class PortSelector implements Runnable {
     private final Set<ClientSocket> sockets = ConcurrentHashMap.newKeySet();
     /** Work for the selector's thread, run after each select. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Connections whose close lingers, oldest first, with when they are closed at the latest (the thread's own). */
+    private final ArrayDeque<Lingering> lingering = new ArrayDeque<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_CHUNK);
     private final InetSocketAddress localAddress;
     private final Thread thread;
@@ -166,6 +174,32 @@ public final class PortSelector implements Runnable {
         selector.wakeup();
     }
 
+    /** A connection's output has ended: read and drop its input until the client ends it, or {@link #LINGER_MS}. */
+    void linger(ClientSocket socket) {
+        tasks.add(() -> {
+            socket.startLingering();
+            lingering.add(new Lingering(socket, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS)));
+        });
+        selector.wakeup();
+    }
+
+    private record Lingering(ClientSocket socket, long deadline) {
+    }
+
+    /** Closes the connections that have lingered their time; returns how long until the next is due (0: none). */
+    private long closeLingeringDue() {
+        long now = System.nanoTime();
+        for (Lingering l = lingering.peek(); l != null; l = lingering.peek()) {
+            long left = l.deadline() - now;
+            if (left > 0) {
+                return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+            }
+            lingering.poll();
+            l.socket().end(null);
+        }
+        return 0;
+    }
+
     /** A connection has ended: the thread no longer waits for it. */
     void forget(ClientSocket socket) {
         if (sockets.remove(socket)) {
@@ -177,7 +211,7 @@ public final class PortSelector implements Runnable {
     public void run() {
         try {
             while (!stopping && (accepting || !sockets.isEmpty())) {
-                selector.select();
+                selector.select(closeLingeringDue());
                 runTasks();
                 for (SelectionKey key : selector.selectedKeys()) {
                     handle(key);

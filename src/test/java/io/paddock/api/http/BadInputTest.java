@@ -7,7 +7,14 @@ import io.paddock.tree.TreeException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Base64;
 
 import static io.paddock.api.http.ApiClient.assertError;
@@ -125,6 +132,33 @@ class BadInputTest extends ScriptedApiTest {
         assertError(r, 413, "BadArguments", "limit");
         r = api.sendBytes("POST", "/v1/sessions", huge, "Content-Type", "application/json");
         assertError(r, 413, "BadArguments", "limit");
+        assertTrue(gw.calls().isEmpty());
+    }
+
+    @Test
+    void aClientStillSendingAHugeBodyReadsItsWhole413() throws Exception {
+        int length = 8 * 1024 * 1024;
+        try (Socket s = new Socket("127.0.0.1", api.port())) {
+            s.setSoTimeout(15_000);
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    out.write(("POST /v1/znodes/a HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int n = 0; n < length; n += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(reply.startsWith("HTTP/1.1 413 "), reply);
+            assertTrue(reply.contains("\"BadArguments\""), reply);
+            // The server read and dropped the rest of the body: no reset met the client's writes.
+            sent.get(15, TimeUnit.SECONDS);
+        }
         assertTrue(gw.calls().isEmpty());
     }
 

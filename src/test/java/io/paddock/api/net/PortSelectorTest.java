@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A client port's sockets without a protocol: what a client sends reaches the receiver in order,
  * writes reach the client whole even when the socket cannot take them at once (and the receiver
- * hears when the queue has drained), a close ends the connection after what was written, and the
- * thread ends with its last connection once the port stopped accepting.
+ * hears when the queue has drained), a close ends the connection after what was written (and
+ * lingers, dropping what the client still sends, so that the client reads the end rather than a
+ * reset), and the thread ends with its last connection once the port stopped accepting.
  */
 class PortSelectorTest {
 
@@ -190,5 +191,42 @@ class PortSelectorTest {
         assertEquals(-1, client.getInputStream().read(), "closed by the server");
         await("for the selector's thread to end", () -> !selector.running());
         client.close();
+    }
+
+    @Test
+    void aCloseWithInputUnreadLetsTheClientReadTheReplyAndFinishSending() throws Exception {
+        try (Socket client = connect()) {
+            ClientSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+            socket.pauseReading();
+            // Input the server never reads: closing the socket outright would reset the connection.
+            client.getOutputStream().write(new byte[64 * 1024]);
+            socket.write(ByteString.fromString("413"));
+            socket.close();
+            assertNull(ended.get(15, TimeUnit.SECONDS), "the receiver hears of the close at once");
+            InputStream in = client.getInputStream();
+            assertArrayEquals("413".getBytes(), in.readAllBytes(), "the reply, then the end of input");
+            // Still sending after the server's end: read and dropped, far more than the buffers hold.
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 32; i++) {
+                client.getOutputStream().write(chunk);
+            }
+            selector.stopAccepting();
+            assertTrue(selector.running(), "the lingering connection is still read");
+        }
+        await("for the client's close to end the lingering connection, and the thread", () -> !selector.running());
+    }
+
+    @Test
+    void aLingeringConnectionWhoseClientNeverEndsIsClosedAfterTheLingerTime() throws Exception {
+        try (Socket client = connect()) {
+            ClientSocket socket = accepted.poll(15, TimeUnit.SECONDS);
+            socket.close();
+            assertEquals(-1, client.getInputStream().read(), "the end of the server's output");
+            selector.stopAccepting();
+            long start = System.nanoTime();
+            await("for the linger time to end the connection the client keeps open", () -> !selector.running());
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(tookMs >= PortSelector.LINGER_MS - 1_000, "closed only after lingering, took " + tookMs + " ms");
+        }
     }
 }
