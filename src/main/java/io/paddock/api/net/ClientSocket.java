@@ -64,6 +64,11 @@ public final class ClientSocket {
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private boolean closeAfterWrites;
     private boolean ended;
+    /** How the connection ended, kept for a receiver not yet set (see {@link #receiveWith}). */
+    private boolean endKnown;
+    private Throwable endFailure;
+    /** The receiver has heard of the end. */
+    private boolean endTold;
     /** The output is shut; what the client still sends is dropped until it ends too. */
     private volatile boolean lingering;
 
@@ -88,9 +93,21 @@ public final class ClientSocket {
         this.key = key;
     }
 
-    /** Set by the selector before the first read. */
+    /**
+     * Set by the selector before the first read. Whoever was handed this socket may end it before
+     * then: the receiver hears of that end now.
+     */
     void receiveWith(Receiver receiver) {
-        this.receiver = receiver;
+        Throwable failure;
+        synchronized (this) {
+            this.receiver = receiver;
+            if (!endKnown || endTold) {
+                return;
+            }
+            endTold = true;
+            failure = endFailure;
+        }
+        receiver.ended(failure);
     }
 
     // ---- input (the selector's thread) ----------------------------------------------------------
@@ -297,10 +314,7 @@ public final class ClientSocket {
             // The client is gone already: nothing to linger for.
             closeChannel();
         }
-        Receiver r = receiver;
-        if (r != null) {
-            r.ended(null);
-        }
+        tellEnded(null);
     }
 
     /** On the selector's thread: reads whatever the client sends from now on, only to drop it. */
@@ -316,17 +330,34 @@ public final class ClientSocket {
 
     /** Closes the socket and tells the receiver, once; a lingering socket is closed now. */
     void end(Throwable failure) {
-        boolean tell;
         synchronized (this) {
-            tell = !ended;
             ended = true;
             pending.clear();
         }
         closeChannel();
-        Receiver r = receiver;
-        if (tell && r != null) {
-            r.ended(failure);
+        tellEnded(failure);
+    }
+
+    /** Tells the receiver how the connection ended, once: the first end is the one it hears. */
+    private void tellEnded(Throwable failure) {
+        Receiver r;
+        Throwable first;
+        synchronized (this) {
+            if (endTold) {
+                return;
+            }
+            if (!endKnown) {
+                endKnown = true;
+                endFailure = failure;
+            }
+            r = receiver;
+            if (r == null) {
+                return;
+            }
+            endTold = true;
+            first = endFailure;
         }
+        r.ended(first);
     }
 
     private void closeChannel() {

@@ -229,4 +229,30 @@ class PortSelectorTest {
             assertTrue(tookMs >= PortSelector.LINGER_MS - 1_000, "closed only after lingering, took " + tookMs + " ms");
         }
     }
+
+    @Test
+    void aConnectionEndedBeforeItsReceiverIsSetStillTellsTheReceiver() throws Exception {
+        CompletableFuture<Throwable> heard = new CompletableFuture<>();
+        PortSelector closing = PortSelector.open(new InetSocketAddress("127.0.0.1", 0), "a closing port", 2, socket -> {
+            // Whoever is handed the socket may end it at once, as a server refusing the client does.
+            socket.abort();
+            return new ClientSocket.Receiver() {
+                @Override
+                public void received(ByteString bytes) {
+                }
+
+                @Override
+                public void ended(Throwable failure) {
+                    heard.complete(failure);
+                }
+            };
+        }, "port-selector-test-closing");
+        try (Socket client = new Socket("127.0.0.1", closing.localAddress().getPort())) {
+            client.setSoTimeout(15_000);
+            assertEquals(-1, client.getInputStream().read(), "closed by the server");
+            assertNull(heard.get(15, TimeUnit.SECONDS), "an abort, no failure");
+        } finally {
+            closing.shutdown();
+        }
+    }
 }
