@@ -3,6 +3,7 @@ package io.paddock.cli;
 import io.paddock.PaddockNode;
 import io.paddock.client.PaddockClient;
 import io.paddock.tree.CreateMode;
+import io.paddock.tree.EventType;
 import io.paddock.server.PaddockConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -308,8 +310,16 @@ class ShellEndToEndTest {
         ok("create /quiet");
         ok("printwatches off");
         ok("get -w /quiet");
+        // Events and answers travel apart over HTTP: the shell's client has run the watcher once
+        // its listeners, told after the watchers an event concerns, have heard the change.
+        CountDownLatch changed = new CountDownLatch(1);
+        shell.client().addWatchListener(e -> {
+            if (e.type() == EventType.NodeDataChanged && e.path().equals("/quiet")) {
+                changed.countDown();
+            }
+        });
         other.setData("/quiet", new byte[1], -1);
-        ok("sync /quiet");
+        assertTrue(changed.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the change reached the shell's client");
         ok("printwatches on");
         fails("stat -w /quiet/marker", "Node does not exist: /quiet/marker");
         other.create("/quiet/marker", new byte[0], CreateMode.PERSISTENT);
