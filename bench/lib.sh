@@ -57,11 +57,19 @@ EOF
 
 taken_ports=" "
 # Sets port_found to a port of 127.0.0.1 that nothing listens on and that this script has not
-# chosen before (not in a subshell: the list of ports chosen must last).
+# chosen before (not in a subshell: the list of ports chosen must last). Ports are chosen outside
+# the kernel's range of ephemeral ports: between the choice and a server's start, an outgoing
+# connection (a starting ensemble's, say) may take any port of that range.
 free_port() {
-  local port
+  local port low=32768 high=60999 from=20000 count=40000
+  read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2> /dev/null || true
+  if (( low - 10000 >= 2000 )); then
+    from=10000 count=$((low - 10000))
+  elif (( 65535 - high >= 2000 )); then
+    from=$((high + 1)) count=$((65535 - high))
+  fi
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((from + RANDOM % count))
     [[ "$taken_ports" == *" $port "* ]] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
       taken_ports+="$port "
