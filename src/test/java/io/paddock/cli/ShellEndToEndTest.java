@@ -310,8 +310,9 @@ class ShellEndToEndTest {
         ok("create /quiet");
         ok("printwatches off");
         ok("get -w /quiet");
-        // Events and answers travel apart over HTTP: the shell's client has run the watcher once
-        // its listeners, told after the watchers an event concerns, have heard the change.
+        // Over HTTP an answer (a sync's, say) may come before an event it already shows. A watch
+        // listener hears each event after its watchers have run: once it hears the change, the
+        // shell's silenced watcher has run too.
         CountDownLatch changed = new CountDownLatch(1);
         shell.client().addWatchListener(e -> {
             if (e.type() == EventType.NodeDataChanged && e.path().equals("/quiet")) {
