@@ -8,7 +8,6 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.RemoteAddress;
-import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.model.headers.RawRequestURI;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
@@ -45,6 +44,7 @@ abstract class ApiDirectives extends AllDirectives {
     static final String ZXID_HEADER = "Paddock-Zxid";
     private static final String SESSION_HEADER_LOWER = SESSION_HEADER.toLowerCase(Locale.ROOT);
     private static final String ZXID_HEADER_LOWER = ZXID_HEADER.toLowerCase(Locale.ROOT);
+    private static final PaddockHeader.Name ZXID_HEADER_NAME = PaddockHeader.Name.of(ZXID_HEADER);
 
     /** How long a client may take to send a request body. */
     private static final long BODY_TIMEOUT_MS = 20_000;
@@ -103,11 +103,16 @@ abstract class ApiDirectives extends AllDirectives {
 
     /** The caller of a request (see {@link #caller}), or the refusal {@link #checkServing} throws. */
     Caller callerOf(HttpRequest request) {
+        return callerOf(request, clientAddressOf(request));
+    }
+
+    /** The caller of a request from {@code clientAddress}, or the refusal {@link #checkServing} throws. */
+    Caller callerOf(HttpRequest request, String clientAddress) {
         checkServing(request);
         String session = headerValue(request, SESSION_HEADER_LOWER);
         long sessionId = session == null ? ServerGateway.NO_SESSION
                 : HexIds.parseSessionId(session, "the " + SESSION_HEADER + " header");
-        return new Caller(sessionId, clientAddressOf(request));
+        return new Caller(sessionId, clientAddress);
     }
 
     /**
@@ -201,8 +206,18 @@ abstract class ApiDirectives extends AllDirectives {
      * {@code value()} renders it again, which cost more than the rest of the path's handling.
      */
     static String znodePathOf(HttpRequest request, String prefix, String parsedRest) {
+        return znodePathOf(rawTargetOf(request), prefix, parsedRest);
+    }
+
+    /** As {@link #znodePathOf(HttpRequest, String, String)}, given the request's raw target (or null). */
+    static String znodePathOf(String rawTarget, String prefix, String parsedRest) {
+        return ZnodePaths.fromUrl(rawTarget != null ? ZnodePaths.rawRest(rawTarget, prefix) : parsedRest);
+    }
+
+    /** The request target as the client sent it (the Raw-Request-URI header), or null without it. */
+    static String rawTargetOf(HttpRequest request) {
         Optional<RawRequestURI> raw = request.getHeader(RawRequestURI.class);
-        return ZnodePaths.fromUrl(raw.isPresent() ? ZnodePaths.rawRest(raw.get().uri(), prefix) : parsedRest);
+        return raw.isPresent() ? raw.get().uri() : null;
     }
 
     /** The body limit for requests that carry znode data: base64 of maxDataBytes plus JSON. */
@@ -363,7 +378,7 @@ abstract class ApiDirectives extends AllDirectives {
      * to another server can tell whether that server has caught up with what it has seen.
      */
     private static HttpResponse withZxid(HttpResponse response, Reply reply) {
-        return response.addHeader(RawHeader.create(ZXID_HEADER, HexIds.hex(reply.zxid())));
+        return response.addHeader(new PaddockHeader(ZXID_HEADER_NAME, HexIds.hex(reply.zxid())));
     }
 
     // ---- query parameters ----------------------------------------------------------------

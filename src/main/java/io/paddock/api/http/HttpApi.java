@@ -6,8 +6,11 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.event.Logging;
 import akka.event.LoggingAdapter;
 import akka.http.javadsl.Http;
+import akka.actor.Cancellable;
+import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
@@ -20,7 +23,9 @@ import akka.stream.TLSProtocol.SslTlsOutbound;
 import akka.stream.javadsl.BidiFlow;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Keep;
-import akka.stream.javadsl.TLSPlacebo;
+import akka.stream.TLSProtocol.SendBytes;
+import akka.stream.TLSProtocol.SessionBytes;
+import akka.stream.scaladsl.TLSPlacebo$;
 import akka.util.ByteString;
 import io.paddock.api.net.ClientSocket;
 import io.paddock.api.net.PortSelector;
@@ -35,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSession;
 
 /**
  * Paddock's HTTP API (prefix /v1, JSON via Jackson, events as Server-Sent Events): a front end
@@ -43,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HttpApi extends AllDirectives {
 
     private static final AtomicLong BINDINGS = new AtomicLong();
+    /** The session of plain (not TLS) session bytes, TLSPlacebo's. */
+    private static final SSLSession PLAIN_SESSION = TLSPlacebo$.MODULE$.dummySession();
 
     private final ActorSystem<?> system;
     private final SessionRoutes sessions;
@@ -62,14 +70,19 @@ public final class HttpApi extends AllDirectives {
     }
 
     /**
-     * The answer to every request: the znode endpoints in their own plain dispatch (see
-     * {@link ZnodeRoutes}), everything else through {@link #routes}.
+     * The answer to every request of a connection from {@code remote}: the znode endpoints in
+     * their own plain dispatch (see {@link ZnodeRoutes}), everything else through {@link #routes},
+     * which read the client's address from the request's attribute. The server layer does not
+     * set that attribute on every request (a copy of the request each): the znode endpoints
+     * take the address made once per connection, and only the others get the attribute.
      */
-    private Function<HttpRequest, CompletionStage<HttpResponse>> handler() {
-        Function<HttpRequest, CompletionStage<HttpResponse>> routed = routes().handler(system);
+    private static Function<HttpRequest, CompletionStage<HttpResponse>> handler(
+            ZnodeRoutes znodes, Function<HttpRequest, CompletionStage<HttpResponse>> routed, InetSocketAddress remote) {
+        String clientAddress = remote.getAddress() == null ? "" : remote.getAddress().getHostAddress();
+        RemoteAddress remoteAddress = RemoteAddress.create(remote);
         return request -> {
-            CompletionStage<HttpResponse> answer = znodes.handle(request);
-            return answer != null ? answer : routed.apply(request);
+            CompletionStage<HttpResponse> answer = znodes.handle(request, clientAddress);
+            return answer != null ? answer : routed.apply(request.addAttribute(AttributeKeys.remoteAddress, remoteAddress));
         };
     }
 
@@ -100,47 +113,91 @@ public final class HttpApi extends AllDirectives {
      * the connection (the ip ACL scheme checks it), znode paths from the URL exactly as sent
      * (akka-http would drop "." and ".." segments), and malformed requests get JSON errors too.
      *
-     * <p>akka-http's server layer (parsing, rendering, keep-alive, pipelining, timeouts) runs on
-     * the sockets of a {@link PortSelector} thread, as the ZooKeeper port does, rather than on
-     * Akka's TCP: there a request and its answer crossed four more hand-overs between threads, and
-     * cost twice the system calls. Each connection is its own stream; past
-     * akka.http.server.max-connections, a new connection is closed as it is accepted.
+     * <p>akka-http's server layer (parsing, rendering, keep-alive, pipelining) runs on the
+     * sockets of a {@link PortSelector} thread, as the ZooKeeper port does, rather than on Akka's
+     * TCP: there a request and its answer crossed four more hand-overs between threads, and cost
+     * twice the system calls. Each connection is its own stream; past
+     * akka.http.server.max-connections, a new connection is closed as it is accepted. The
+     * request-timeout setting is kept by {@link RequestDeadlines} instead of the server layer.
      */
     public CompletionStage<HttpBinding> bind(String host, int port) {
-        ServerSettings settings = ServerSettings.create(Adapter.toClassic(system))
-                .withRemoteAddressAttribute(true)
+        ServerSettings configured = ServerSettings.create(Adapter.toClassic(system));
+        scala.concurrent.duration.Duration requestTimeout = configured.getTimeouts().requestTimeout();
+        ServerSettings settings = configured
+                .withRemoteAddressAttribute(false)
                 .withRawRequestUriHeader(true)
-                .withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
-        Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow =
-                Flow.of(HttpRequest.class).mapAsync(settings.getPipeliningLimit(), handler()::apply);
+                .withParsingErrorHandler(JsonParsingErrorHandler.class.getName())
+                .withTimeouts(configured.getTimeouts().withRequestTimeout(scala.concurrent.duration.Duration.Zero()));
+        RequestDeadlines deadlines = requestTimeout.isFinite() && requestTimeout.toNanos() > 0
+                ? new RequestDeadlines(Duration.ofNanos(requestTimeout.toNanos())) : null;
+        Function<HttpRequest, CompletionStage<HttpResponse>> routed = routes().handler(system);
         LoggingAdapter log = Logging.getLogger(Adapter.toClassic(system), HttpApi.class);
         long binding = BINDINGS.incrementAndGet();
         PortSelector selector;
         try {
             selector = PortSelector.open(new InetSocketAddress(host, port), "the HTTP port", settings.getMaxConnections(),
-                    socket -> serve(socket, settings, handlerFlow, log), "paddock-http-selector-" + binding);
+                    socket -> serve(socket, settings, handler(znodes, routed, socket.remote()), deadlines, log),
+                    "paddock-http-selector-" + binding);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new IOException("cannot bind the HTTP port " + host + ":" + port
                     + ": " + e.getMessage(), e));
         }
+        Cancellable sweeping = deadlines == null ? null
+                : system.scheduler().scheduleAtFixedRate(deadlines.period(), deadlines.period(),
+                        deadlines::sweep, system.executionContext());
         system.getWhenTerminated().thenRun(selector::shutdown);
-        return CompletableFuture.completedFuture(new HttpBinding(selector));
+        return CompletableFuture.completedFuture(new HttpBinding(selector, sweeping));
     }
 
-    /** Starts one connection's stream: the socket, akka-http's server layer, and the routes. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * Starts one connection's stream: the socket, akka-http's server layer, and the handler. The
+     * server layer takes its bytes as TLS session bytes; the socket flow wraps and unwraps them
+     * itself, as TLSPlacebo would with a stage each way.
+     */
     private ClientSocket.Receiver serve(ClientSocket socket, ServerSettings settings,
-                                        Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow, LoggingAdapter log) {
-        // TLSPlacebo's inbound side gives SessionBytes, which the server layer takes as SslTlsInbound.
-        BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain = (BidiFlow) TLSPlacebo.getInstance();
-        BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers =
-                Http.get(system).serverLayer(settings, Optional.of(socket.remote()), log).atop(plain);
+                                        Function<HttpRequest, CompletionStage<HttpResponse>> handler,
+                                        RequestDeadlines deadlines, LoggingAdapter log) {
+        BidiFlow<HttpResponse, SslTlsOutbound, SslTlsInbound, HttpRequest, NotUsed> layers =
+                Http.get(system).serverLayer(settings, Optional.of(socket.remote()), log);
         scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
         if (idle.isFinite()) {
             layers = layers.atop(BidiFlow.bidirectionalIdleTimeout(Duration.ofNanos(idle.toNanos())));
         }
-        return handlerFlow
-                .joinMat(layers.join(Flow.fromGraph(new SocketFlow(socket)), Keep.right()), Keep.right())
+        Flow<SslTlsOutbound, SslTlsInbound, ClientSocket.Receiver> socketFlow = Flow.fromGraph(SocketFlow.wrapping(socket,
+                (SslTlsOutbound out) -> out instanceof SendBytes send ? send.bytes() : null,
+                bytes -> (SslTlsInbound) new SessionBytes(PLAIN_SESSION, bytes)));
+        RequestDeadlines.Connection bounded = deadlines == null ? null : deadlines.open();
+        Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow = Flow.of(HttpRequest.class).mapAsync(
+                settings.getPipeliningLimit(),
+                bounded == null ? handler::apply : request -> bounded.bound(handler.apply(request)));
+        ClientSocket.Receiver receiver = handlerFlow
+                .joinMat(layers.join(socketFlow, Keep.right()), Keep.right())
                 .run(system);
+        return bounded == null ? receiver : new ClosingReceiver(receiver, bounded);
+    }
+
+    /** A connection's receiver that also stops sweeping the connection's requests when it ends. */
+    private record ClosingReceiver(ClientSocket.Receiver receiver, RequestDeadlines.Connection deadlines)
+            implements ClientSocket.Receiver {
+        @Override
+        public void received(ByteString bytes) {
+            receiver.received(bytes);
+        }
+
+        @Override
+        public void written(int n) {
+            receiver.written(n);
+        }
+
+        @Override
+        public void drained() {
+            receiver.drained();
+        }
+
+        @Override
+        public void ended(Throwable failure) {
+            deadlines.close();
+            receiver.ended(failure);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.paddock.api.http;
 
 import akka.Done;
+import akka.actor.Cancellable;
 import io.paddock.api.net.PortSelector;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +11,12 @@ import java.util.concurrent.CompletionStage;
 public final class HttpBinding {
 
     private final PortSelector selector;
+    /** The sweep of the requests' deadlines (see {@link RequestDeadlines}), or null without a request timeout. */
+    private final Cancellable sweeping;
 
-    HttpBinding(PortSelector selector) {
+    HttpBinding(PortSelector selector, Cancellable sweeping) {
         this.selector = selector;
+        this.sweeping = sweeping;
     }
 
     /** The address bound, port included. */
@@ -33,6 +37,9 @@ public final class HttpBinding {
     public CompletionStage<Done> terminate() {
         selector.stopAccepting();
         selector.closeConnections();
+        if (sweeping != null) {
+            sweeping.cancel();
+        }
         return CompletableFuture.completedFuture(Done.getInstance());
     }
 }

@@ -7,7 +7,6 @@ import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.headers.Location;
-import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.Materializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.server.Reply;
@@ -45,6 +44,7 @@ final class ZnodeRoutes extends ApiDirectives {
 
     /** The header that carries the Stat, as compact JSON, beside bare data ({@code ?raw}). */
     static final String STAT_HEADER = "Paddock-Stat";
+    private static final PaddockHeader.Name STAT_HEADER_NAME = PaddockHeader.Name.of(STAT_HEADER);
 
     /** The endpoints, each with the methods it takes. */
     private enum Endpoint {
@@ -83,21 +83,26 @@ final class ZnodeRoutes extends ApiDirectives {
         this.materializer = materializer;
     }
 
-    /** The answer to a request for one of these endpoints; null when the request is for another. */
-    CompletionStage<HttpResponse> handle(HttpRequest request) {
-        String urlPath = request.getUri().path();
+    /**
+     * The answer to a request for one of these endpoints from {@code clientAddress}; null when the
+     * request is for another.
+     */
+    CompletionStage<HttpResponse> handle(HttpRequest request, String clientAddress) {
+        String rawTarget = rawTargetOf(request);
+        String plainPath = plainPathOf(rawTarget);
+        String urlPath = plainPath != null ? plainPath : request.getUri().path();
         Endpoint endpoint = Endpoint.of(urlPath);
         if (endpoint == null) {
             return null;
         }
         return answering(() -> {
-            String path = znodePathOf(request, endpoint.prefix, urlPath.substring(endpoint.prefix.length()));
-            Caller c = callerOf(request);
+            String path = znodePathOf(rawTarget, endpoint.prefix, urlPath.substring(endpoint.prefix.length()));
+            Caller c = callerOf(request, clientAddress);
             HttpMethod method = request.method();
             if (!endpoint.methods.contains(method)) {
                 return CompletableFuture.completedFuture(ApiErrors.methodNotAllowed(endpoint.methods));
             }
-            Map<String, String> q = queryOf(request);
+            Map<String, String> q = queryOf(request, rawTarget);
             return switch (endpoint) {
                 case ZNODES -> method == HttpMethods.POST ? withBody(request, dataBodyLimit(), b -> create(path, c, q, b))
                         : method == HttpMethods.GET ? read(path, c, q)
@@ -113,16 +118,53 @@ final class ZnodeRoutes extends ApiDirectives {
     }
 
     /**
+     * The path of a raw request target when it is already what akka-http's parsed URL path would
+     * render as: origin-form, nothing percent-encoded, no dot segment. The usual target is, and
+     * taking its path saves rendering the parsed one again. Null for any other target (or none).
+     */
+    static String plainPathOf(String rawTarget) {
+        if (rawTarget == null || rawTarget.isEmpty() || rawTarget.charAt(0) != '/') {
+            return null;
+        }
+        int end = rawTarget.length();
+        for (int i = 0; i < end; i++) {
+            char ch = rawTarget.charAt(i);
+            if (ch == '?') {
+                end = i;
+                break;
+            }
+            if (ch == '%' || ch == '#' || ch == '\\' || (ch == '.' && rawTarget.charAt(i - 1) == '/')) {
+                return null;
+            }
+        }
+        return rawTarget.substring(0, end);
+    }
+
+    /**
      * The query's parameters, the last value of each name. A plain query ("raw",
      * "watch=true&version=3": letters, digits, "=", "&", "-", "_", ".") is split here, as most
      * are; any other is left to akka-http's parser, which decodes it.
      */
     static Map<String, String> queryOf(HttpRequest request) {
-        Optional<String> raw = request.getUri().rawQueryString();
-        if (raw.isEmpty() || raw.get().isEmpty()) {
+        return queryOf(request, rawTargetOf(request));
+    }
+
+    /**
+     * As {@link #queryOf(HttpRequest)}, the query taken from the request's raw target when it has
+     * one: the same characters as akka-http's raw query string, without making the Java view of the
+     * parsed URL.
+     */
+    static Map<String, String> queryOf(HttpRequest request, String rawTarget) {
+        String query;
+        if (rawTarget != null) {
+            int mark = rawTarget.indexOf('?');
+            query = mark < 0 ? "" : rawTarget.substring(mark + 1);
+        } else {
+            query = request.getUri().rawQueryString().orElse("");
+        }
+        if (query.isEmpty()) {
             return Map.of();
         }
-        String query = raw.get();
         for (int i = 0; i < query.length(); i++) {
             char ch = query.charAt(i);
             boolean plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
@@ -191,7 +233,7 @@ final class ZnodeRoutes extends ApiDirectives {
             if (raw) {
                 return HttpResponse.create()
                         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes(d.data())))
-                        .addHeader(RawHeader.create(STAT_HEADER, JsonModel.statJson(d.stat())));
+                        .addHeader(new PaddockHeader(STAT_HEADER_NAME, JsonModel.statJson(d.stat())));
             }
             ObjectNode n = JsonModel.object();
             n.put("path", path);

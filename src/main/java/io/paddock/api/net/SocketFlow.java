@@ -11,6 +11,7 @@ import akka.stream.stage.GraphStageLogic;
 import akka.stream.stage.GraphStageWithMaterializedValue;
 import akka.util.ByteString;
 import java.util.ArrayDeque;
+import java.util.function.Function;
 import scala.Tuple2;
 
 /**
@@ -28,20 +29,45 @@ import scala.Tuple2;
  * it fails, or the stream stops otherwise, the socket is aborted. When the client ends the
  * connection (or it fails), the stream completes (or fails). A consumer that cancels only stops
  * the reading; the connection lives until what goes in completes.
+ *
+ * <p>The elements may wrap the bytes ({@link #wrapping}): a server layer that takes its bytes
+ * in envelopes (akka-http's, TLS's session bytes) then needs no stage of its own to wrap and
+ * unwrap them.
+ *
+ * @param <I> what goes in, to be written
+ * @param <O> what comes out, as read
  */
-public final class SocketFlow extends GraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, ClientSocket.Receiver> {
+public final class SocketFlow<I, O> extends GraphStageWithMaterializedValue<FlowShape<I, O>, ClientSocket.Receiver> {
 
-    private final Inlet<ByteString> toClient = Inlet.create("SocketFlow.toClient");
-    private final Outlet<ByteString> fromClient = Outlet.create("SocketFlow.fromClient");
-    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(toClient, fromClient);
+    private final Inlet<I> toClient = Inlet.create("SocketFlow.toClient");
+    private final Outlet<O> fromClient = Outlet.create("SocketFlow.fromClient");
+    private final FlowShape<I, O> shape = FlowShape.of(toClient, fromClient);
     private final ClientSocket socket;
+    private final Function<I, ByteString> unwrap;
+    private final Function<ByteString, O> wrap;
 
-    public SocketFlow(ClientSocket socket) {
+    private SocketFlow(ClientSocket socket, Function<I, ByteString> unwrap, Function<ByteString, O> wrap) {
         this.socket = socket;
+        this.unwrap = unwrap;
+        this.wrap = wrap;
+    }
+
+    /** The socket as a flow of its bytes. */
+    public static SocketFlow<ByteString, ByteString> of(ClientSocket socket) {
+        return new SocketFlow<>(socket, Function.identity(), Function.identity());
+    }
+
+    /**
+     * The socket as a flow of envelopes: {@code unwrap} gives the bytes to write of what goes in
+     * (null: nothing to write), {@code wrap} makes what comes out of the bytes read.
+     */
+    public static <I, O> SocketFlow<I, O> wrapping(ClientSocket socket, Function<I, ByteString> unwrap,
+                                                   Function<ByteString, O> wrap) {
+        return new SocketFlow<>(socket, unwrap, wrap);
     }
 
     @Override
-    public FlowShape<ByteString, ByteString> shape() {
+    public FlowShape<I, O> shape() {
         return shape;
     }
 
@@ -106,7 +132,8 @@ public final class SocketFlow extends GraphStageWithMaterializedValue<FlowShape<
             setHandler(toClient, new AbstractInHandler() {
                 @Override
                 public void onPush() {
-                    if (socket.write(grab(toClient))) {
+                    ByteString bytes = unwrap.apply(grab(toClient));
+                    if (bytes == null || socket.write(bytes)) {
                         pull(toClient);
                     } else {
                         waitingForDrain = true;
@@ -144,7 +171,7 @@ public final class SocketFlow extends GraphStageWithMaterializedValue<FlowShape<
 
         private void deliver(ByteString bytes) {
             socket.consumed(bytes.size());
-            push(fromClient, bytes);
+            push(fromClient, wrap.apply(bytes));
         }
 
         private void drained() {

@@ -40,8 +40,13 @@ final class ApiClient implements AutoCloseable {
     final String base;
 
     ApiClient() throws Exception {
+        this("");
+    }
+
+    /** The API on an actor system with {@code akkaConfig} (HOCON) over the defaults. */
+    ApiClient(String akkaConfig) throws Exception {
         system = ActorSystem.create(Behaviors.empty(), "http-route-test",
-                ConfigFactory.parseString("akka.loglevel = WARNING").withFallback(ConfigFactory.load()));
+                ConfigFactory.parseString(akkaConfig + "\nakka.loglevel = WARNING").withFallback(ConfigFactory.load()));
         PaddockConfig config = new PaddockConfig(2000, 10, 5, Path.of("unused"), 0, "127.0.0.1", 0, 4000, 40000,
                 MAX_DATA_BYTES, null, 5000, 1024, Map.of(), PaddockConfig.Storage.DEFAULTS, false, null);
         binding = new HttpApi(gateway, config, system).bind("127.0.0.1", 0)

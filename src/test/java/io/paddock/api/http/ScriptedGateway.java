@@ -77,6 +77,7 @@ final class ScriptedGateway implements ServerGateway {
             (id, last) -> CompletableFuture.completedFuture(Source.empty());
     private Throwable failure;
     private boolean throwSynchronously;
+    private boolean hang;
     private int negotiatedTimeoutMs = 12_000;
 
     synchronized void reset() {
@@ -86,6 +87,7 @@ final class ScriptedGateway implements ServerGateway {
         events = (id, last) -> CompletableFuture.completedFuture(Source.empty());
         failure = null;
         throwSynchronously = false;
+        hang = false;
         serving = true;
     }
 
@@ -111,6 +113,12 @@ final class ScriptedGateway implements ServerGateway {
     synchronized ScriptedGateway fail(Throwable t, boolean synchronously) {
         this.failure = t;
         this.throwSynchronously = synchronously;
+        return this;
+    }
+
+    /** Makes every later stage never complete: a server that has stopped answering. */
+    synchronized ScriptedGateway hang() {
+        this.hang = true;
         return this;
     }
 
@@ -140,6 +148,9 @@ final class ScriptedGateway implements ServerGateway {
 
     private synchronized <T> CompletionStage<T> outcome(Call call, java.util.function.Supplier<T> value) {
         calls.add(call);
+        if (hang) {
+            return new CompletableFuture<>();
+        }
         if (failure != null) {
             if (throwSynchronously) {
                 throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);

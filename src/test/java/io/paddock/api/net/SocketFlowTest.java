@@ -57,7 +57,7 @@ class SocketFlowTest {
     /** Serves every connection with {@code server}: what the client sends goes in, what comes out goes back. */
     private int serve(Function<ClientSocket, Flow<ByteString, ByteString, ?>> server) throws IOException {
         selector = PortSelector.open(new InetSocketAddress("127.0.0.1", 0), "the test port", 10,
-                socket -> server.apply(socket).joinMat(Flow.fromGraph(new SocketFlow(socket)), Keep.right()).run(system),
+                socket -> server.apply(socket).joinMat(Flow.fromGraph(SocketFlow.of(socket)), Keep.right()).run(system),
                 "socket-flow-test");
         return selector.localAddress().getPort();
     }
