@@ -118,74 +118,79 @@ public final class HttpApi extends AllDirectives {
      * TCP: there a request and its answer crossed four more hand-overs between threads, and cost
      * twice the system calls. Each connection is its own stream; past
      * akka.http.server.max-connections, a new connection is closed as it is accepted. The
-     * request-timeout setting is kept by {@link RequestDeadlines} instead of the server layer.
+     * request-timeout and idle-timeout settings are kept by {@link ConnectionTimeouts} instead.
      */
     public CompletionStage<HttpBinding> bind(String host, int port) {
         ServerSettings configured = ServerSettings.create(Adapter.toClassic(system));
-        scala.concurrent.duration.Duration requestTimeout = configured.getTimeouts().requestTimeout();
         ServerSettings settings = configured
                 .withRemoteAddressAttribute(false)
                 .withRawRequestUriHeader(true)
                 .withParsingErrorHandler(JsonParsingErrorHandler.class.getName())
                 .withTimeouts(configured.getTimeouts().withRequestTimeout(scala.concurrent.duration.Duration.Zero()));
-        RequestDeadlines deadlines = requestTimeout.isFinite() && requestTimeout.toNanos() > 0
-                ? new RequestDeadlines(Duration.ofNanos(requestTimeout.toNanos())) : null;
+        Duration requestTimeout = timeoutOf(configured.getTimeouts().requestTimeout());
+        Duration idleTimeout = timeoutOf(configured.getTimeouts().idleTimeout());
+        ConnectionTimeouts timeouts = requestTimeout == null && idleTimeout == null ? null
+                : new ConnectionTimeouts(requestTimeout, idleTimeout);
         Function<HttpRequest, CompletionStage<HttpResponse>> routed = routes().handler(system);
         LoggingAdapter log = Logging.getLogger(Adapter.toClassic(system), HttpApi.class);
         long binding = BINDINGS.incrementAndGet();
         PortSelector selector;
         try {
             selector = PortSelector.open(new InetSocketAddress(host, port), "the HTTP port", settings.getMaxConnections(),
-                    socket -> serve(socket, settings, handler(znodes, routed, socket.remote()), deadlines, log),
+                    socket -> serve(socket, settings, handler(znodes, routed, socket.remote()), timeouts, log),
                     "paddock-http-selector-" + binding);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new IOException("cannot bind the HTTP port " + host + ":" + port
                     + ": " + e.getMessage(), e));
         }
-        Cancellable sweeping = deadlines == null ? null
-                : system.scheduler().scheduleAtFixedRate(deadlines.period(), deadlines.period(),
-                        deadlines::sweep, system.executionContext());
+        Cancellable sweeping = timeouts == null ? null
+                : system.scheduler().scheduleAtFixedRate(timeouts.period(), timeouts.period(),
+                        timeouts::sweep, system.executionContext());
         system.getWhenTerminated().thenRun(selector::shutdown);
         return CompletableFuture.completedFuture(new HttpBinding(selector, sweeping));
+    }
+
+    /** A timeout setting as a duration, or null when it is off (infinite or zero). */
+    private static Duration timeoutOf(scala.concurrent.duration.Duration setting) {
+        return setting.isFinite() && setting.toNanos() > 0 ? Duration.ofNanos(setting.toNanos()) : null;
     }
 
     /**
      * Starts one connection's stream: the socket, akka-http's server layer, and the handler. The
      * server layer takes its bytes as TLS session bytes; the socket flow wraps and unwraps them
-     * itself, as TLSPlacebo would with a stage each way.
+     * itself, as TLSPlacebo would with a stage each way. The request and idle timeouts are kept
+     * by {@code timeouts} (null: neither is on), not by stages of the stream.
      */
     private ClientSocket.Receiver serve(ClientSocket socket, ServerSettings settings,
                                         Function<HttpRequest, CompletionStage<HttpResponse>> handler,
-                                        RequestDeadlines deadlines, LoggingAdapter log) {
+                                        ConnectionTimeouts timeouts, LoggingAdapter log) {
         BidiFlow<HttpResponse, SslTlsOutbound, SslTlsInbound, HttpRequest, NotUsed> layers =
                 Http.get(system).serverLayer(settings, Optional.of(socket.remote()), log);
-        scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
-        if (idle.isFinite()) {
-            layers = layers.atop(BidiFlow.bidirectionalIdleTimeout(Duration.ofNanos(idle.toNanos())));
-        }
         Flow<SslTlsOutbound, SslTlsInbound, ClientSocket.Receiver> socketFlow = Flow.fromGraph(SocketFlow.wrapping(socket,
                 (SslTlsOutbound out) -> out instanceof SendBytes send ? send.bytes() : null,
                 bytes -> (SslTlsInbound) new SessionBytes(PLAIN_SESSION, bytes)));
-        RequestDeadlines.Connection bounded = deadlines == null ? null : deadlines.open();
+        ConnectionTimeouts.Connection timed = timeouts == null ? null : timeouts.open(socket::abort);
         Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow = Flow.of(HttpRequest.class).mapAsync(
                 settings.getPipeliningLimit(),
-                bounded == null ? handler::apply : request -> bounded.bound(handler.apply(request)));
+                timed == null ? handler::apply : request -> timed.bound(handler.apply(request)));
         ClientSocket.Receiver receiver = handlerFlow
                 .joinMat(layers.join(socketFlow, Keep.right()), Keep.right())
                 .run(system);
-        return bounded == null ? receiver : new ClosingReceiver(receiver, bounded);
+        return timed == null ? receiver : new TimedReceiver(receiver, timed);
     }
 
-    /** A connection's receiver that also stops sweeping the connection's requests when it ends. */
-    private record ClosingReceiver(ClientSocket.Receiver receiver, RequestDeadlines.Connection deadlines)
+    /** A connection's receiver that also tells its timeouts of activity, and of the end. */
+    private record TimedReceiver(ClientSocket.Receiver receiver, ConnectionTimeouts.Connection timeouts)
             implements ClientSocket.Receiver {
         @Override
         public void received(ByteString bytes) {
+            timeouts.active();
             receiver.received(bytes);
         }
 
         @Override
         public void written(int n) {
+            timeouts.active();
             receiver.written(n);
         }
 
@@ -196,7 +201,7 @@ public final class HttpApi extends AllDirectives {
 
         @Override
         public void ended(Throwable failure) {
-            deadlines.close();
+            timeouts.close();
             receiver.ended(failure);
         }
     }

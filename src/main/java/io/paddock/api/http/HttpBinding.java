@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
 public final class HttpBinding {
 
     private final PortSelector selector;
-    /** The sweep of the requests' deadlines (see {@link RequestDeadlines}), or null without a request timeout. */
+    /** The sweep of the connections' timeouts (see {@link ConnectionTimeouts}), or null without any. */
     private final Cancellable sweeping;
 
     HttpBinding(PortSelector selector, Cancellable sweeping) {

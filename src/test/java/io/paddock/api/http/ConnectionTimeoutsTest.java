@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,15 +17,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The request timeout counted in sweeps: each sweep is driven by the test, so no clock is involved. */
-class RequestDeadlinesTest {
+/** The request and idle timeouts counted in sweeps: each sweep is driven by the test, so no clock is involved. */
+class ConnectionTimeoutsTest {
 
-    /** 100 ms in periods of 10 ms: a request is overdue at the 11th sweep after it arrived. */
-    private final RequestDeadlines deadlines = new RequestDeadlines(Duration.ofMillis(100));
+    private static final Runnable NOT_IDLE = () -> {
+        throw new AssertionError("ended as idle");
+    };
+
+    /** A request timeout of 100 ms in periods of 10 ms: a request is overdue at the 11th sweep after it arrived. */
+    private final ConnectionTimeouts timeouts = new ConnectionTimeouts(Duration.ofMillis(100), null);
 
     private void sweep(int times) {
         for (int i = 0; i < times; i++) {
-            deadlines.sweep();
+            timeouts.sweep();
         }
     }
 
@@ -33,16 +38,62 @@ class RequestDeadlinesTest {
     }
 
     @Test
-    void theSweepPeriodIsATenthOfTheTimeoutAtMostASecond() {
-        assertEquals(Duration.ofMillis(10), deadlines.period());
-        assertEquals(Duration.ofSeconds(1), new RequestDeadlines(Duration.ofSeconds(20)).period());
-        assertEquals(Duration.ofMillis(1), new RequestDeadlines(Duration.ofNanos(5)).period());
-        assertThrows(IllegalArgumentException.class, () -> new RequestDeadlines(Duration.ZERO));
+    void theSweepPeriodIsATenthOfTheShorterTimeoutAtMostASecond() {
+        assertEquals(Duration.ofMillis(10), timeouts.period());
+        assertEquals(Duration.ofSeconds(1), new ConnectionTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(60)).period());
+        assertEquals(Duration.ofMillis(200), new ConnectionTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(2)).period());
+        assertEquals(Duration.ofMillis(30), new ConnectionTimeouts(null, Duration.ofMillis(300)).period());
+        assertEquals(Duration.ofMillis(1), new ConnectionTimeouts(Duration.ofNanos(5), null).period());
+        assertThrows(IllegalArgumentException.class, () -> new ConnectionTimeouts(Duration.ZERO, null));
+        assertThrows(IllegalArgumentException.class, () -> new ConnectionTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> new ConnectionTimeouts(null, null));
+    }
+
+    @Test
+    void aConnectionWithoutActivityForTheIdleTimeoutIsEnded() {
+        ConnectionTimeouts idle = new ConnectionTimeouts(null, Duration.ofMillis(100));
+        AtomicInteger ended = new AtomicInteger();
+        ConnectionTimeouts.Connection c = idle.open(ended::incrementAndGet);
+        for (int i = 0; i < 30; i++) {
+            c.active(); // activity between every two sweeps keeps it open
+            idle.sweep();
+        }
+        assertEquals(0, ended.get());
+        for (int i = 0; i < 10; i++) {
+            idle.sweep();
+        }
+        assertEquals(0, ended.get(), "idle only after the timeout's sweeps and one more");
+        idle.sweep();
+        assertEquals(1, ended.get());
+        assertEquals(0, idle.connections(), "an ended connection is no longer swept");
+        idle.sweep();
+        assertEquals(1, ended.get());
+    }
+
+    @Test
+    void aNewConnectionIsIdleAfterTheTimeoutFromItsOpening() {
+        ConnectionTimeouts idle = new ConnectionTimeouts(null, Duration.ofMillis(100));
+        idle.sweep();
+        AtomicInteger ended = new AtomicInteger();
+        idle.open(ended::incrementAndGet);
+        for (int i = 0; i < 10; i++) {
+            idle.sweep();
+        }
+        assertEquals(0, ended.get());
+        idle.sweep();
+        assertEquals(1, ended.get());
+    }
+
+    @Test
+    void withoutARequestTimeoutAnAnswerIsNotBounded() {
+        ConnectionTimeouts idleOnly = new ConnectionTimeouts(null, Duration.ofSeconds(60));
+        CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+        assertSame(answer, idleOnly.open(NOT_IDLE).bound(answer));
     }
 
     @Test
     void anAnswerNotReadyInTimeBecomesA503OperationTimeout() throws Exception {
-        RequestDeadlines.Connection c = deadlines.open();
+        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
         sweep(3); // the request arrives between sweeps
         CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
         CompletionStage<HttpResponse> bounded = c.bound(answer);
@@ -59,7 +110,7 @@ class RequestDeadlinesTest {
 
     @Test
     void anAnswerInTimeIsLeftAsItIs() {
-        RequestDeadlines.Connection c = deadlines.open();
+        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
         CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
         CompletionStage<HttpResponse> bounded = c.bound(answer);
         assertSame(answer, bounded, "a plain future is bounded as it is");
@@ -74,7 +125,7 @@ class RequestDeadlinesTest {
 
     @Test
     void anotherKindOfStageIsFollowedAndTimedOutTheSameWay() throws Exception {
-        RequestDeadlines.Connection c = deadlines.open();
+        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
         CompletableFuture<HttpResponse> source = new CompletableFuture<>();
         CompletionStage<HttpResponse> bounded = c.bound(source.minimalCompletionStage());
         HttpResponse ok = HttpResponse.create();
@@ -93,15 +144,15 @@ class RequestDeadlinesTest {
 
     @Test
     void aClosedConnectionIsNoLongerSwept() {
-        RequestDeadlines.Connection c = deadlines.open();
-        RequestDeadlines.Connection other = deadlines.open();
-        assertEquals(2, deadlines.connections());
+        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
+        ConnectionTimeouts.Connection other = timeouts.open(NOT_IDLE);
+        assertEquals(2, timeouts.connections());
         CompletionStage<HttpResponse> bounded = c.bound(new CompletableFuture<>());
         c.close();
-        assertEquals(1, deadlines.connections());
+        assertEquals(1, timeouts.connections());
         sweep(20);
         assertFalse(bounded.toCompletableFuture().isDone());
         other.close();
-        assertEquals(0, deadlines.connections());
+        assertEquals(0, timeouts.connections());
     }
 }
