@@ -318,23 +318,19 @@ abstract class ApiDirectives extends AllDirectives {
      * server cannot serve it now: 503, or the status of the TreeException it failed with.
      */
     static <T> CompletionStage<T> call(Supplier<CompletionStage<T>> request) {
-        CompletableFuture<T> out = new CompletableFuture<>();
         CompletionStage<T> stage;
         try {
             stage = request.get();
         } catch (RuntimeException e) {
-            out.completeExceptionally(serverFailure(e));
-            return out;
+            return CompletableFuture.failedFuture(serverFailure(e));
         }
         // The gateway's stages are plain futures (see ServerGateway): this runs where they complete.
-        stage.whenComplete((value, failure) -> {
-            if (failure == null) {
-                out.complete(value);
-            } else {
-                out.completeExceptionally(serverFailure(failure));
+        return stage.handle((value, failure) -> {
+            if (failure != null) {
+                throw serverFailure(failure);
             }
+            return value;
         });
-        return out;
     }
 
     static ApiException serverFailure(Throwable t) {

@@ -173,6 +173,11 @@ final class ZnodeRoutes extends ApiDirectives {
                 return request.getUri().query().toMap();
             }
         }
+        if (query.indexOf('&') < 0) {
+            // One parameter, as most queries have ("raw", "watch=true"): no table and no split.
+            int eq = query.indexOf('=');
+            return eq < 0 ? Map.of(query, "") : Map.of(query.substring(0, eq), query.substring(eq + 1));
+        }
         Map<String, String> params = new HashMap<>();
         for (String pair : query.split("&", -1)) {
             int eq = pair.indexOf('=');
