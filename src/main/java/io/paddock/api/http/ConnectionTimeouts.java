@@ -4,12 +4,11 @@ import akka.http.javadsl.model.HttpResponse;
 import io.paddock.tree.ErrorCode;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The HTTP port's two timeouts, {@code akka.http.server.request-timeout} and
@@ -23,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>akka-http keeps these in the connection's stream: a scheduler timer, a stage, a
  * Timeout-Access header and two copies of every request for the first, and a stage every
  * element passes for the second; together about a tenth of a read's cost. Here a connection
- * keeps its requests in flight (at most the pipelining limit) and a flag of activity. Time is
+ * keeps its requests in flight in a slot each (as many slots as the pipelining limit) and a flag
+ * of activity, with neither a lock nor a table per request. Time is
  * counted in sweeps, a tenth of the shorter timeout apart (at most a second), so a request costs
  * neither a timer nor a clock reading, and a timeout fires between its length and one period more.
  *
@@ -81,9 +81,12 @@ final class ConnectionTimeouts {
         return period;
     }
 
-    /** A new connection's timeouts, swept until {@link Connection#close}; {@code onIdle} ends the connection. */
-    Connection open(Runnable onIdle) {
-        Connection c = new Connection(onIdle, sweeps);
+    /**
+     * A new connection's timeouts, swept until {@link Connection#close}. It has at most
+     * {@code pipeliningLimit} requests in flight; {@code onIdle} ends it.
+     */
+    Connection open(int pipeliningLimit, Runnable onIdle) {
+        Connection c = new Connection(pipeliningLimit, onIdle, sweeps);
         connections.add(c);
         return c;
     }
@@ -107,20 +110,31 @@ final class ConnectionTimeouts {
                 "the server did not answer in time; the request may or may not have taken effect");
     }
 
-    /** One connection: its requests in flight, oldest first, and whether it has been active. */
+    /** One connection: its requests in flight, and whether it has been active. */
     final class Connection {
 
         private record InFlight(CompletableFuture<HttpResponse> answer, long deadline) {
         }
 
-        private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+        /**
+         * Request n in slot n modulo the pipelining limit. A slot is taken again only once its
+         * request has been answered: the stream has no more than that many requests in flight.
+         * Written by the connection's stream, read by the sweep.
+         */
+        private final AtomicReferenceArray<InFlight> slots;
+        /** The slot of the next request; the stream's own. */
+        private int next;
         private final Runnable onIdle;
         /** Set by the connection's activity, cleared by the sweep that notices it. */
         private volatile boolean active;
         /** The sweep that last noticed activity (the sweep's own). */
         private long lastActive;
 
-        private Connection(Runnable onIdle, long now) {
+        private Connection(int pipeliningLimit, Runnable onIdle, long now) {
+            if (pipeliningLimit < 1) {
+                throw new IllegalArgumentException("the pipelining limit must be at least 1, not " + pipeliningLimit);
+            }
+            this.slots = new AtomicReferenceArray<>(pipeliningLimit);
             this.onIdle = onIdle;
             this.lastActive = now;
         }
@@ -160,13 +174,8 @@ final class ConnectionTimeouts {
                 });
                 out = follower;
             }
-            synchronized (this) {
-                // Answers come in order, so the answered requests are usually all at the head.
-                while (!inFlight.isEmpty() && inFlight.peekFirst().answer.isDone()) {
-                    inFlight.pollFirst();
-                }
-                inFlight.addLast(new InFlight(out, sweeps + requestSweeps));
-            }
+            slots.setRelease(next, new InFlight(out, sweeps + requestSweeps));
+            next = next + 1 == slots.length() ? 0 : next + 1;
             return out;
         }
 
@@ -181,15 +190,13 @@ final class ConnectionTimeouts {
                     return;
                 }
             }
-            synchronized (this) {
-                for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
-                    InFlight r = it.next();
-                    if (r.answer.isDone()) {
-                        it.remove();
-                    } else if (r.deadline <= now) {
-                        r.answer.complete(timeoutResponse());
-                        it.remove();
-                    }
+            if (requestSweeps == 0) {
+                return;
+            }
+            for (int i = 0; i < slots.length(); i++) {
+                InFlight r = slots.getAcquire(i);
+                if (r != null && r.deadline <= now && !r.answer.isDone()) {
+                    r.answer.complete(timeoutResponse());
                 }
             }
         }

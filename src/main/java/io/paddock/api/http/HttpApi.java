@@ -169,7 +169,7 @@ public final class HttpApi extends AllDirectives {
         Flow<SslTlsOutbound, SslTlsInbound, ClientSocket.Receiver> socketFlow = Flow.fromGraph(SocketFlow.wrapping(socket,
                 (SslTlsOutbound out) -> out instanceof SendBytes send ? send.bytes() : null,
                 bytes -> (SslTlsInbound) new SessionBytes(PLAIN_SESSION, bytes)));
-        ConnectionTimeouts.Connection timed = timeouts == null ? null : timeouts.open(socket::abort);
+        ConnectionTimeouts.Connection timed = timeouts == null ? null : timeouts.open(settings.getPipeliningLimit(), socket::abort);
         Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow = Flow.of(HttpRequest.class).mapAsync(
                 settings.getPipeliningLimit(),
                 timed == null ? handler::apply : request -> timed.bound(handler.apply(request)));

@@ -76,6 +76,8 @@ public final class ClientSocket {
     private final Object readLock = new Object();
     private long unconsumed;
     private boolean paused;
+    /** The selector no longer waits to read: this socket cleared OP_READ (checked without the key's lock). */
+    private boolean readOff;
 
     ClientSocket(SocketChannel channel, PortSelector selector, InetSocketAddress remote) {
         this.channel = channel;
@@ -134,6 +136,7 @@ public final class ClientSocket {
         synchronized (readLock) {
             unconsumed += n;
             if (!readingWanted()) {
+                readOff = true;
                 clearInterest(SelectionKey.OP_READ);
             }
         }
@@ -159,6 +162,7 @@ public final class ClientSocket {
         synchronized (readLock) {
             paused = true;
             if (!lingering) {
+                readOff = true;
                 clearInterest(SelectionKey.OP_READ);
             }
         }
@@ -172,7 +176,9 @@ public final class ClientSocket {
     }
 
     private void resumeIfWanted() {
-        if (readingWanted()) {
+        // Usually reading was never stopped, and there is nothing to ask of the key.
+        if (readOff && readingWanted()) {
+            readOff = false;
             addInterest(SelectionKey.OP_READ);
         }
     }
@@ -320,6 +326,7 @@ public final class ClientSocket {
     /** On the selector's thread: reads whatever the client sends from now on, only to drop it. */
     void startLingering() {
         synchronized (readLock) {
+            readOff = false;
             try {
                 key.interestOps(SelectionKey.OP_READ);
             } catch (CancelledKeyException e) {

@@ -53,7 +53,7 @@ class ConnectionTimeoutsTest {
     void aConnectionWithoutActivityForTheIdleTimeoutIsEnded() {
         ConnectionTimeouts idle = new ConnectionTimeouts(null, Duration.ofMillis(100));
         AtomicInteger ended = new AtomicInteger();
-        ConnectionTimeouts.Connection c = idle.open(ended::incrementAndGet);
+        ConnectionTimeouts.Connection c = idle.open(1, ended::incrementAndGet);
         for (int i = 0; i < 30; i++) {
             c.active(); // activity between every two sweeps keeps it open
             idle.sweep();
@@ -75,7 +75,7 @@ class ConnectionTimeoutsTest {
         ConnectionTimeouts idle = new ConnectionTimeouts(null, Duration.ofMillis(100));
         idle.sweep();
         AtomicInteger ended = new AtomicInteger();
-        idle.open(ended::incrementAndGet);
+        idle.open(1, ended::incrementAndGet);
         for (int i = 0; i < 10; i++) {
             idle.sweep();
         }
@@ -88,12 +88,12 @@ class ConnectionTimeoutsTest {
     void withoutARequestTimeoutAnAnswerIsNotBounded() {
         ConnectionTimeouts idleOnly = new ConnectionTimeouts(null, Duration.ofSeconds(60));
         CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
-        assertSame(answer, idleOnly.open(NOT_IDLE).bound(answer));
+        assertSame(answer, idleOnly.open(1, NOT_IDLE).bound(answer));
     }
 
     @Test
     void anAnswerNotReadyInTimeBecomesA503OperationTimeout() throws Exception {
-        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
+        ConnectionTimeouts.Connection c = timeouts.open(4, NOT_IDLE);
         sweep(3); // the request arrives between sweeps
         CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
         CompletionStage<HttpResponse> bounded = c.bound(answer);
@@ -110,7 +110,7 @@ class ConnectionTimeoutsTest {
 
     @Test
     void anAnswerInTimeIsLeftAsItIs() {
-        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
+        ConnectionTimeouts.Connection c = timeouts.open(4, NOT_IDLE);
         CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
         CompletionStage<HttpResponse> bounded = c.bound(answer);
         assertSame(answer, bounded, "a plain future is bounded as it is");
@@ -125,7 +125,7 @@ class ConnectionTimeoutsTest {
 
     @Test
     void anotherKindOfStageIsFollowedAndTimedOutTheSameWay() throws Exception {
-        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
+        ConnectionTimeouts.Connection c = timeouts.open(4, NOT_IDLE);
         CompletableFuture<HttpResponse> source = new CompletableFuture<>();
         CompletionStage<HttpResponse> bounded = c.bound(source.minimalCompletionStage());
         HttpResponse ok = HttpResponse.create();
@@ -144,8 +144,8 @@ class ConnectionTimeoutsTest {
 
     @Test
     void aClosedConnectionIsNoLongerSwept() {
-        ConnectionTimeouts.Connection c = timeouts.open(NOT_IDLE);
-        ConnectionTimeouts.Connection other = timeouts.open(NOT_IDLE);
+        ConnectionTimeouts.Connection c = timeouts.open(4, NOT_IDLE);
+        ConnectionTimeouts.Connection other = timeouts.open(4, NOT_IDLE);
         assertEquals(2, timeouts.connections());
         CompletionStage<HttpResponse> bounded = c.bound(new CompletableFuture<>());
         c.close();
@@ -154,5 +154,25 @@ class ConnectionTimeoutsTest {
         assertFalse(bounded.toCompletableFuture().isDone());
         other.close();
         assertEquals(0, timeouts.connections());
+    }
+
+    @Test
+    void aSlotIsTakenAgainOnlyAfterItsRequestWasAnsweredAndBothInFlightAreTimedOut() {
+        ConnectionTimeouts.Connection c = timeouts.open(2, NOT_IDLE);
+        CompletableFuture<HttpResponse> first = new CompletableFuture<>();
+        c.bound(first);
+        CompletableFuture<HttpResponse> second = new CompletableFuture<>();
+        c.bound(second);
+        HttpResponse ok = HttpResponse.create();
+        first.complete(ok);
+        sweep(5);
+        CompletableFuture<HttpResponse> third = new CompletableFuture<>();
+        c.bound(third); // the first's slot
+        sweep(6);
+        assertEquals(503, second.getNow(null).status().intValue(), "the second is overdue");
+        assertFalse(third.isDone(), "the third arrived five sweeps later");
+        sweep(5);
+        assertEquals(503, third.getNow(null).status().intValue());
+        assertSame(ok, first.getNow(null));
     }
 }
