@@ -47,7 +47,7 @@ class RequestTimeoutTest {
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertError(hung, 503, "OperationTimeout", "may or may not have taken effect");
         // Not before the timeout; the upper bound is the client's own 20 s timeout.
-        assertEquals(true, tookMs >= 300, "answered after " + tookMs + " ms");
+        assertTrue(tookMs >= 300, "answered after " + tookMs + " ms");
 
         HttpResponse<String> routed = api.send("GET", "/v1/status", null);
         assertError(routed, 503, "OperationTimeout", "may or may not have taken effect");
