@@ -735,6 +735,8 @@ public final class TreeActor extends AbstractBehavior<TreeActor.Command> {
             result = WatchRequests.removeWatches(watches, sessionId, rw.path(), rw.kinds(), true);
         } else if (op instanceof Op.CheckWatches cw) {
             result = WatchRequests.removeWatches(watches, sessionId, cw.path(), cw.kinds(), false);
+        } else if (op instanceof Op.DropWatches) {
+            result = WatchRequests.dropWatches(watches, sessionId);
         } else if (op instanceof Op.SetWatches sw) {
             // The events it owes go out before its reply: the session actor passes both on in order.
             WatchRequests.Rearmed rearmed = WatchRequests.setWatches(watches, tree, sessionId, sw);

@@ -156,6 +156,19 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * Drops every watch the session holds on this server, as ZooKeeper drops a connection's
+     * watches when it closes: a ZooKeeper client that reconnects sends this first (Paddock's wire
+     * front end does, for the client), then re-arms what it knows with {@link SetWatches}, so no
+     * change is reported both by a watch left from the old connection and by the re-arming.
+     */
+    record DropWatches() implements Op {
+        @Override
+        public String path() {
+            return "/";
+        }
+    }
+
     /** The identities the session acts with (ZooKeeper's whoAmI): its added auth and its client's ip. */
     record WhoAmI() implements Op {
         @Override

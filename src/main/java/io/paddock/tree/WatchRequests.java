@@ -70,6 +70,15 @@ public final class WatchRequests {
                 : new OpResult.Error(ErrorCode.NO_WATCHER, path, "no watch of kind " + kinds + " on " + path);
     }
 
+    /** Drops every watch of the session (see {@link Op.DropWatches}). */
+    public static OpResult dropWatches(WatchManager watches, long sessionId) {
+        if (sessionId == 0) {
+            return new OpResult.Error(ErrorCode.BAD_ARGUMENTS, "/", "watches need a session");
+        }
+        watches.removeSession(sessionId);
+        return new OpResult.Done();
+    }
+
     /**
      * setWatches (ZooKeeper's setWatches and setWatches2, sent by a client that reconnects), as
      * ZooKeeper 3.9's DataTree.setWatches: the data watches first, then exist, child, persistent and
@@ -82,7 +91,9 @@ public final class WatchRequests {
      *       now; else the child watch is set;</li>
      *   <li>persistent and persistent-recursive: set, never an event.</li>
      * </ul>
-     * Unlike ZooKeeper's, Paddock's watches belong to the session and outlive its connection: a
+     * Unlike ZooKeeper's, Paddock's watches belong to the session and outlive its connection
+     * (the wire front end drops them with {@link #dropWatches} when a ZooKeeper client
+     * reconnects, as ZooKeeper would; an HTTP client keeps them): a
      * one-shot watch of that kind the session still held on the path when the request came has
      * not fired, so it is left as it is and owes no event (firing now would report a change
      * twice, or one the watch will report itself). A fired event is for this session alone and

@@ -228,4 +228,24 @@ class SetWatchesTest {
         assertTrue(watches.contains("/x", S1, WatchKind.EXISTS));
         assertEquals(1, watches.watchCount());
     }
+
+    @Test
+    void afterDropWatchesAChangeReachesNoOneAndTheReArmingReportsItOnce() {
+        mk("/a");
+        long seen = zxid;
+        watches.add("/a", S1, WatchKind.DATA);
+        watches.add("/a", S1, WatchKind.PERSISTENT_RECURSIVE);
+        watches.add("/a", S2, WatchKind.DATA);
+        assertInstanceOf(OpResult.Done.class, WatchRequests.dropWatches(watches, S1));
+        assertEquals(0, watches.watchCount(S1));
+        // A change between the reconnect and the re-arming reaches the other session only.
+        set("/a", "1");
+        assertEquals(List.of(S2), reached(EventType.NodeDataChanged, "/a"));
+        // The re-arming reports it, once.
+        List<WatchedEvent> events = run(S1, new Op.SetWatches(seen, paths("/a"), paths(), paths(), List.of(),
+                paths("/a")));
+        assertEquals(List.of(event(EventType.NodeDataChanged, "/a")), events);
+        assertTrue(watches.contains("/a", S1, WatchKind.PERSISTENT_RECURSIVE));
+        assertInstanceOf(OpResult.Error.class, WatchRequests.dropWatches(watches, 0));
+    }
 }

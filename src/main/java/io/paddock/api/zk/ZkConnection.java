@@ -18,6 +18,7 @@ import io.paddock.server.SessionEvent;
 import io.paddock.server.SessionIds;
 import io.paddock.server.SessionInfo;
 import io.paddock.tree.ErrorCode;
+import io.paddock.tree.Op;
 import io.paddock.tree.OpResult;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -279,7 +280,14 @@ public final class ZkConnection extends AbstractBehavior<ZkConnection.Command> {
                     stats.remote());
             expired(c);
         } else {
-            getContext().pipeToSelf(gateway.heartbeat(c.sessionId()), (r, e) -> new Resumed(c, r, e));
+            // A reconnect: the session's watches go, as ZooKeeper's go with the connection that set
+            // them, before this connection hears any event; the client re-arms what it knows with
+            // SetWatches after the ConnectResponse. A watch left in place could otherwise fire on
+            // this connection just before SetWatches reports the same change again. Like a
+            // heartbeat, the request keeps the session alive, and fails with SessionExpired when
+            // it is gone.
+            getContext().pipeToSelf(gateway.submit(c.sessionId(), new Op.DropWatches(), stats.clientIp()),
+                    (r, e) -> new Resumed(c, r, e));
         }
     }
 
