@@ -143,16 +143,9 @@ final class ZnodeRoutes extends ApiDirectives {
     /**
      * The query's parameters, the last value of each name. A plain query ("raw",
      * "watch=true&version=3": letters, digits, "=", "&", "-", "_", ".") is split here, as most
-     * are; any other is left to akka-http's parser, which decodes it.
-     */
-    static Map<String, String> queryOf(HttpRequest request) {
-        return queryOf(request, rawTargetOf(request));
-    }
-
-    /**
-     * As {@link #queryOf(HttpRequest)}, the query taken from the request's raw target when it has
-     * one: the same characters as akka-http's raw query string, without making the Java view of the
-     * parsed URL.
+     * are; any other is left to akka-http's parser, which decodes it. The query is taken from the
+     * request's raw target when it has one (null: none), the same characters as akka-http's raw
+     * query string, without making the Java view of the parsed URL.
      */
     static Map<String, String> queryOf(HttpRequest request, String rawTarget) {
         String query;

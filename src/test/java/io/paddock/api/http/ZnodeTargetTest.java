@@ -23,7 +23,7 @@ class ZnodeTargetTest {
                 "?=b", "?a=b=c", "?a&&b", "?&", "?&&", "?a=&b", "?x.y-z_w=1.5", "?version=-1", "?A=B");
         for (String q : queries) {
             String uri = "/v1/znodes/a" + q;
-            assertEquals(akka(uri), ZnodeRoutes.queryOf(HttpRequest.create(uri)), uri);
+            assertEquals(akka(uri), ZnodeRoutes.queryOf(HttpRequest.create(uri), null), uri);
             assertEquals(akka(uri), ZnodeRoutes.queryOf(HttpRequest.create(uri), uri), "raw target " + uri);
         }
     }
@@ -32,7 +32,7 @@ class ZnodeTargetTest {
     void anyOtherQueryIsDecodedByAkkaHttp() {
         for (String q : List.of("?mode=PERSISTENT%5FSEQUENTIAL", "?a+b=c+d", "?k=v;w", "?k=%E2%9C%93")) {
             String uri = "/v1/znodes/a" + q;
-            assertEquals(akka(uri), ZnodeRoutes.queryOf(HttpRequest.create(uri)), uri);
+            assertEquals(akka(uri), ZnodeRoutes.queryOf(HttpRequest.create(uri), null), uri);
             assertEquals(akka(uri), ZnodeRoutes.queryOf(HttpRequest.create(uri), uri), "raw target " + uri);
         }
     }
