@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /**
  * A peer message as the bytes of one {@link PeerLinks} frame: the serializer's id and manifest
@@ -49,10 +50,10 @@ final class PeerCodec {
         int serializerId = in.readInt();
         String manifest = in.readUTF();
         int offset = frame.length - in.available();
-        byte[] body = java.util.Arrays.copyOfRange(frame, offset, frame.length);
         Object message;
         try {
-            message = serialization.deserialize(body, serializerId, manifest).get();
+            message = serialization.deserializeByteBuffer(ByteBuffer.wrap(frame, offset, frame.length - offset),
+                    serializerId, manifest);
         } catch (Exception e) {
             throw new IOException("unreadable peer message (serializer " + serializerId + ", manifest '" + manifest
                     + "'): " + e.getMessage(), e);

@@ -67,19 +67,32 @@ public final class TxnCodec {
     }
 
     public static byte[] encode(TxnRecord record) {
+        // Sized first, so that encoding allocates exactly the bytes it returns.
+        byte[] bytes = new byte[size(record)];
+        encode(record, bytes, 0);
+        return bytes;
+    }
+
+    /** How many bytes {@code record} takes, as {@link #encode} writes it. */
+    public static int size(TxnRecord record) {
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(record.txn(), "record.txn");
-        // Sized first, so that encoding allocates exactly the bytes it returns.
-        Writer w = new Writer(new byte[HEADER_BYTES + size(record.txn(), 1)]);
+        return HEADER_BYTES + size(record.txn(), 1);
+    }
+
+    /** Writes {@code record} into {@code dst} from {@code offset}: {@link #size(TxnRecord)} bytes. */
+    public static void encode(TxnRecord record, byte[] dst, int offset) {
+        int length = size(record);
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        Writer w = new Writer(dst, offset);
         w.putLong(record.zxid());
         w.putLong(record.sessionId());
         w.putInt(record.cxid());
         w.putLong(record.timeMs());
         write(w, record.txn());
-        if (w.pos != w.buf.length) {
-            throw new IllegalStateException("encoded " + w.pos + " bytes, sized " + w.buf.length);
+        if (w.pos != offset + length) {
+            throw new IllegalStateException("encoded " + (w.pos - offset) + " bytes, sized " + length);
         }
-        return w.buf;
     }
 
     public static TxnRecord decode(byte[] bytes, int offset, int length) throws CorruptRecordException {
@@ -282,8 +295,9 @@ public final class TxnCodec {
         final byte[] buf;
         int pos;
 
-        Writer(byte[] buf) {
+        Writer(byte[] buf, int pos) {
             this.buf = buf;
+            this.pos = pos;
         }
 
         void putByte(int b) {

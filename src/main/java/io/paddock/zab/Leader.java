@@ -407,12 +407,14 @@ final class Leader {
         List<History.Entry> newly = r.history.between(from, target);
         r.committedZxid = target;
         r.applyUpTo(target);
+        // One message for every follower: the peer actor encodes it once.
+        PeerMessage.Commit toFollowers = new PeerMessage.Commit(target);
         for (LearnerHandler h : handlers.values()) {
             if (!h.streaming()) {
                 continue;
             }
             if (!h.observer) {
-                r.send(h.id, new PeerMessage.Commit(target));
+                r.send(h.id, toFollowers);
                 continue;
             }
             if (h.sentZxid > from) {
