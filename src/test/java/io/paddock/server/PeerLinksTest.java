@@ -2,6 +2,7 @@ package io.paddock.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataOutputStream;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +105,50 @@ class PeerLinksTest {
             assertEquals(2, r[0], "sender");
             assertEquals(i, r[1], "the message sent as number " + i);
         }
+    }
+
+    @Test
+    void aPeerThatStopsReadingNeverHoldsUpTheSenderAndGetsEverythingOnceItReadsAgain() throws Exception {
+        PeerLinks a = bind(1, 0);
+        PeerLinks b = bind(2, 0);
+        CountDownLatch reading = new CountDownLatch(1);
+        LinkedBlockingQueue<byte[]> atB = new LinkedBlockingQueue<>();
+        a.start(Map.of(2L, at(b)), new Inbox());
+        b.start(Map.of(1L, at(a)), (from, payload) -> {
+            try {
+                reading.await(); // b's reader stalls on the first message: the sockets between them fill
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            atB.add(payload);
+        });
+        a.send(2, big(0));
+        byte[] first = atB.poll(50, TimeUnit.MILLISECONDS);
+        assertEquals(null, first, "b's reader is stalled");
+
+        // 40 MB, far more than the sockets hold: a send that waited for the socket would never return.
+        int n = 4_000;
+        assertTimeoutPreemptively(DEADLINE, () -> {
+            for (long i = 1; i < n; i++) {
+                a.send(2, big(i));
+            }
+        });
+        reading.countDown();
+        for (long i = 0; i < n; i++) {
+            byte[] m = atB.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(m != null, "message " + i + " did not arrive within " + DEADLINE);
+            assertEquals(big(i).length, m.length, "the length of message " + i);
+            ByteBuffer body = ByteBuffer.wrap(m);
+            assertEquals(i, body.getLong(0), "the message sent as number " + i);
+            assertEquals(i, body.getLong(m.length - Long.BYTES), "the end of message " + i);
+        }
+    }
+
+    /** 10 KB, its number at both ends: a frame cut or spliced anywhere shows. */
+    private static byte[] big(long n) {
+        ByteBuffer b = ByteBuffer.allocate(10_000);
+        b.putLong(0, n).putLong(b.capacity() - Long.BYTES, n);
+        return b.array();
     }
 
     @Test
