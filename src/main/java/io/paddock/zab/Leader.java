@@ -359,16 +359,17 @@ final class Leader {
             refuse(origin, tag, "proposal " + Zxid.hex(record.zxid()) + " is not the next zxid " + Zxid.hex(expected));
             return;
         }
-        History.Entry e = new History.Entry(record, origin, tag);
-        r.append(e);
         PeerMessage.Proposal p = new PeerMessage.Proposal(record, lastProposed, origin, tag);
         lastProposed = record.zxid();
+        // To the followers first, as ZooKeeper's leader does: a quorum needs a follower's fsync
+        // too, which starts only when its PROPOSAL arrives, while our own log is next door.
         for (LearnerHandler h : handlers.values()) {
             if (h.streaming() && !h.observer) {
                 r.send(h.id, p);
                 h.sentZxid = lastProposed;
             }
         }
+        r.append(new History.Entry(record, origin, tag));
     }
 
     /** A learner's request cannot be refused to it directly; it fails when that learner stops serving. */
@@ -406,7 +407,7 @@ final class Leader {
         long from = r.committedZxid;
         List<History.Entry> newly = r.history.between(from, target);
         r.committedZxid = target;
-        r.applyUpTo(target);
+        // The COMMITs go before our own apply, as ZooKeeper's do: most clients wait on a follower.
         // One message for every follower: the peer actor encodes it once.
         PeerMessage.Commit toFollowers = new PeerMessage.Commit(target);
         for (LearnerHandler h : handlers.values()) {
@@ -427,6 +428,7 @@ final class Leader {
                 }
             }
         }
+        r.applyUpTo(target);
         answerSyncs();
     }
 

@@ -112,6 +112,20 @@ class LeaderTest {
     }
 
     @Test
+    void proposalsAndCommitsGoToTheFollowersBeforeTheLeadersOwnLogAndTree() {
+        PeerDriver p = serving();
+        List<Output> proposed = p.step(new Input.Propose(rec(2, 1), 1, 77));
+        assertTrue(proposed.get(0) instanceof Output.Send s && s.message() instanceof PeerMessage.Proposal,
+                "first out: " + proposed);
+        assertTrue(proposed.get(proposed.size() - 1) instanceof Output.Append, "last out: " + proposed);
+        p.step(new Input.Persisted(Zxid.make(2, 1)));
+        List<Output> committed = p.recv(2, new PeerMessage.Ack(Zxid.make(2, 1)));
+        assertTrue(committed.get(0) instanceof Output.Send s && s.message() instanceof PeerMessage.Commit,
+                "first out: " + committed);
+        assertTrue(committed.get(committed.size() - 1) instanceof Output.Apply, "last out: " + committed);
+    }
+
+    @Test
     void commitNeedsAQuorumCountingTheLeadersOwnForcedLog() {
         PeerDriver p = serving();
         p.step(new Input.Propose(rec(2, 1), 1, 77));
