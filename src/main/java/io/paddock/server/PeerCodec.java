@@ -14,9 +14,10 @@ import java.nio.ByteBuffer;
 
 /**
  * A peer message as the bytes of one {@link PeerLinks} frame: the serializer's id and manifest
- * that Akka's serialization chose for it (jackson-cbor, by application.conf's bindings, with
- * transaction records in their log format), then its serialized form. The serializer is Akka's,
- * so a peer message is written the same way whether it travels on a link or is checked in a test.
+ * that Akka's serialization chose for it (by application.conf's bindings: PeerMessageSerializer
+ * for the messages of every write, jackson-cbor for the rest), then its serialized form. The
+ * serializer is Akka's, so a peer message is written the same way whether it travels on a link
+ * or is checked in a test.
  */
 final class PeerCodec {
 

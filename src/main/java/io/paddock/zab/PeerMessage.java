@@ -4,9 +4,10 @@ import io.paddock.tree.TxnRecord;
 import java.util.List;
 
 /**
- * The messages peers exchange (election notifications and ZAB's packets). Each is a record whose
- * fields are primitives, enums, Strings, byte arrays, lists of longs, {@link io.paddock.tree.TxnRecord}s
- * or lists of them, so that akka-serialization-jackson can carry it between servers.
+ * The messages peers exchange (election notifications and ZAB's packets), each a record. The
+ * server's serialization carries them between servers: those of every write are written by hand
+ * (a {@link io.paddock.tree.TxnRecord} as its log bytes), the rest, whose fields are primitives,
+ * enums and byte arrays, by akka-serialization-jackson.
  *
  * <p>Links keep order but may lose messages, so the packets are built to make a loss visible:
  * a proposal names the record before it, COMMIT and ACK are cumulative, NEWLEADER names the last record of
