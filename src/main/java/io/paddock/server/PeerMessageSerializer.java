@@ -124,10 +124,8 @@ public final class PeerMessageSerializer extends SerializerWithStringManifest im
 
     private static void putRecord(ByteBuffer buf, long prevZxid, long origin, long tag, TxnRecord record) {
         buf.putLong(prevZxid).putLong(origin).putLong(tag);
-        int length = TxnCodec.size(record);
         if (buf.hasArray()) {
-            TxnCodec.encode(record, buf.array(), buf.arrayOffset() + buf.position());
-            buf.position(buf.position() + length);
+            buf.position(buf.position() + TxnCodec.encode(record, buf.array(), buf.arrayOffset() + buf.position()));
         } else {
             buf.put(TxnCodec.encode(record));
         }

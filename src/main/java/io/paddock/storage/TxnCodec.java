@@ -69,7 +69,10 @@ public final class TxnCodec {
     public static byte[] encode(TxnRecord record) {
         // Sized first, so that encoding allocates exactly the bytes it returns.
         byte[] bytes = new byte[size(record)];
-        encode(record, bytes, 0);
+        int written = encode(record, bytes, 0);
+        if (written != bytes.length) {
+            throw new IllegalStateException("encoded " + written + " bytes, sized " + bytes.length);
+        }
         return bytes;
     }
 
@@ -80,19 +83,19 @@ public final class TxnCodec {
         return HEADER_BYTES + size(record.txn(), 1);
     }
 
-    /** Writes {@code record} into {@code dst} from {@code offset}: {@link #size(TxnRecord)} bytes. */
-    public static void encode(TxnRecord record, byte[] dst, int offset) {
-        int length = size(record);
-        Objects.checkFromIndexSize(offset, length, dst.length);
+    /**
+     * Writes {@code record} into {@code dst} from {@code offset}, which must leave room for its
+     * {@link #size(TxnRecord)} bytes; returns how many it wrote.
+     */
+    public static int encode(TxnRecord record, byte[] dst, int offset) {
+        Objects.requireNonNull(record.txn(), "record.txn");
         Writer w = new Writer(dst, offset);
         w.putLong(record.zxid());
         w.putLong(record.sessionId());
         w.putInt(record.cxid());
         w.putLong(record.timeMs());
         write(w, record.txn());
-        if (w.pos != offset + length) {
-            throw new IllegalStateException("encoded " + (w.pos - offset) + " bytes, sized " + length);
-        }
+        return w.pos - offset;
     }
 
     public static TxnRecord decode(byte[] bytes, int offset, int length) throws CorruptRecordException {
