@@ -179,6 +179,8 @@ public final class PeerLinks implements AutoCloseable {
         private boolean writing;
         /** Why a sender's write failed: the link's thread reconnects. */
         private IOException broken;
+        /** Frames the link's thread took for its current write (lost with the connection if it fails). */
+        private int inFlight;
         private boolean stopped;
         /** The link's thread waits on it until a full socket takes more. */
         private volatile Selector selector;
@@ -321,6 +323,7 @@ public final class PeerLinks implements AutoCloseable {
                         batch.add(frame[0]);
                         batch.add(frame[1]);
                     }
+                    inFlight = queue.size();
                     queue.clear();
                     queuedBytes = 0;
                     dropped = 0;
@@ -328,6 +331,7 @@ public final class PeerLinks implements AutoCloseable {
                 }
                 try {
                     writeAll(ch, key, batch.toArray(ByteBuffer[]::new));
+                    inFlight = 0;
                 } finally {
                     batch.clear();
                     synchronized (this) {
@@ -396,7 +400,8 @@ public final class PeerLinks implements AutoCloseable {
         private synchronized int disconnect(SocketChannel ch) {
             closeQuietly(ch);
             channel = null;
-            int lost = broken != null ? 1 : 0;
+            int lost = inFlight + (broken != null ? 1 : 0);
+            inFlight = 0;
             broken = null;
             ByteBuffer[] first = queue.peek();
             if (first != null && first[0].position() > 0) {
